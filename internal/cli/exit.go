@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/govm-dev/govm/pkg/goversion"
+	"github.com/govm-dev/govm/pkg/release"
+)
+
+// Exit codes, documented in docs/exit-codes.md. Scripts branch on these, so
+// they never change meaning.
+const (
+	ExitOK          = 0   // success
+	ExitError       = 1   // any other failure: network, disk, a source that answers garbage
+	ExitUsage       = 2   // bad command line: unknown flag, malformed version or constraint
+	ExitVerify      = 3   // a hash, signature or checksum-database proof did not verify, or verification is off
+	ExitNotFound    = 4   // no such release, platform archive, or installed version
+	ExitPolicy      = 5   // denied by the machine policy
+	ExitInterrupted = 130 // interrupted (Ctrl+C, SIGTERM)
+)
+
+// usageError marks a mistake in the command line itself.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// exitError carries an exit code chosen by a command that is not an error
+// in itself (a health check that found problems, say): nothing is printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// exitCode maps an error to its documented exit code, in one place.
+func exitCode(err error) int {
+	var ee exitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &ue), errors.Is(err, goversion.ErrInvalid):
+		return ExitUsage
+	case errors.Is(err, release.ErrVerification), errors.Is(err, release.ErrInsecure):
+		return ExitVerify
+	case errors.Is(err, release.ErrNotFound):
+		return ExitNotFound
+	default:
+		return ExitError
+	}
+}

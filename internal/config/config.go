@@ -1,0 +1,294 @@
+// Package config builds govm's typed configuration for one invocation.
+//
+// Precedence, highest first: command-line flags, GOVM_* environment
+// variables, the user's config file, the machine's config file, defaults.
+// Each invocation gets its own viper instance per layer, so nothing leaks
+// between commands run in one process (tests run many). Unknown keys in a
+// config file are errors: a typo must not silently change nothing.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+)
+
+// Config is the effective configuration of one invocation.
+type Config struct {
+	// Home is the govm data directory; empty means the per-user default.
+	Home string
+	// Source selects the release catalogue: auto, proxy, godev, or a mirror location.
+	Source string
+	// GoDevURL is the base of go.dev's download index.
+	GoDevURL string
+	// DownloadURL is the base archives from the go.dev source are fetched from.
+	DownloadURL string
+	// Insecure allows installing archives that no trusted record covers.
+	Insecure bool
+	// IndexTTL is how long a cached release index is used without asking the source.
+	IndexTTL time.Duration
+	// HTTPTimeout bounds connecting, the TLS handshake, the wait for response
+	// headers, and any stall of a response body.
+	HTTPTimeout time.Duration
+	// Retries is how many times a transient download failure is retried.
+	Retries int
+	// MaxUnpackBytes bounds the unpacked size of one archive (zip bombs).
+	MaxUnpackBytes int64
+	// GoToolchain is the GOTOOLCHAIN value `govm exec` and `govm env` set.
+	GoToolchain string
+
+	// Origins says, per key, where its value came from: "default", a file
+	// path, "env GOVM_X" or "flag --x". `govm config show` prints it.
+	Origins map[string]string
+}
+
+// key describes one configuration key: its name in files, its environment
+// variable, its default, and how to store it into a Config.
+type key struct {
+	name  string
+	def   string
+	apply func(c *Config, v string) error
+}
+
+var keys = []key{
+	{"home", "", func(c *Config, v string) error { c.Home = v; return nil }},
+	{"source", "auto", func(c *Config, v string) error { c.Source = v; return nil }},
+	{"godev_url", "https://go.dev/dl/", func(c *Config, v string) error { c.GoDevURL = v; return nil }},
+	{"download_url", "https://dl.google.com/go/", func(c *Config, v string) error { c.DownloadURL = v; return nil }},
+	{"insecure", "false", func(c *Config, v string) (err error) { c.Insecure, err = parseBool(v); return }},
+	{"index_ttl", "1h", func(c *Config, v string) (err error) { c.IndexTTL, err = parseDuration(v); return }},
+	{"http_timeout", "30s", func(c *Config, v string) (err error) { c.HTTPTimeout, err = parseDuration(v); return }},
+	{"retries", "4", func(c *Config, v string) (err error) { c.Retries, err = parseCount(v); return }},
+	{"max_unpack_bytes", "2147483648", func(c *Config, v string) (err error) { c.MaxUnpackBytes, err = parseSize(v); return }},
+	{"gotoolchain", "local", func(c *Config, v string) error { c.GoToolchain = v; return nil }},
+}
+
+// Keys returns the names of every configuration key, sorted.
+func Keys() []string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// EnvName is the environment variable that sets key: "source" -> GOVM_SOURCE.
+func EnvName(key string) string { return "GOVM_" + strings.ToUpper(key) }
+
+// Inputs are the layers Load reads, so tests can supply every one.
+type Inputs struct {
+	// Getenv reads the environment (os.Getenv in production).
+	Getenv func(string) string
+	// UserFile is the user's config file; empty means DefaultUserFile.
+	// A file named explicitly (--config) must exist; the default one may not.
+	UserFile         string
+	UserFileExplicit bool
+	// MachineFile is the machine's config file; empty means MachineFile(getenv).
+	MachineFile string
+	// Flags holds the values of flags the user set, by key name.
+	Flags map[string]string
+}
+
+// Load merges the layers into a Config.
+func Load(in Inputs) (Config, error) {
+	getenv := in.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	c := Config{Origins: map[string]string{}}
+	values := map[string]string{}
+	for _, k := range keys {
+		values[k.name] = k.def
+		c.Origins[k.name] = "default"
+	}
+
+	machine := in.MachineFile
+	if machine == "" {
+		machine = MachineFile(getenv)
+	}
+	if err := mergeFile(machine, false, values, c.Origins); err != nil {
+		return Config{}, err
+	}
+	user, explicit := in.UserFile, in.UserFileExplicit
+	if user == "" {
+		if p := getenv("GOVM_CONFIG"); p != "" {
+			user, explicit = p, true
+		} else {
+			user = DefaultUserFile(getenv)
+		}
+	}
+	if err := mergeFile(user, explicit, values, c.Origins); err != nil {
+		return Config{}, err
+	}
+	for _, k := range keys {
+		if v, ok := lookupEnv(getenv, EnvName(k.name)); ok {
+			values[k.name] = v
+			c.Origins[k.name] = "env " + EnvName(k.name)
+		}
+	}
+	for name, v := range in.Flags {
+		if !knownKey(name) {
+			return Config{}, fmt.Errorf("internal error: flag for unknown config key %q", name)
+		}
+		values[name] = v
+		c.Origins[name] = "flag --" + strings.ReplaceAll(name, "_", "-")
+	}
+	for _, k := range keys {
+		if err := k.apply(&c, values[k.name]); err != nil {
+			return Config{}, fmt.Errorf("config %s=%q (from %s): %w", k.name, values[k.name], c.Origins[k.name], err)
+		}
+	}
+	return c, nil
+}
+
+// lookupEnv treats an empty variable as unset, as most tools do, so that
+// `GOVM_SOURCE= govm ...` falls back to the file.
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+// mergeFile reads one YAML/TOML/JSON config file into values. A missing file
+// is fine unless it was named explicitly.
+func mergeFile(path string, mustExist bool, values, origins map[string]string) error {
+	if path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) && !mustExist {
+			return nil
+		}
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	v := viper.New()
+	v.SetConfigFile(path)
+	if filepath.Ext(path) == "" {
+		v.SetConfigType("yaml")
+	}
+	if err := v.ReadInConfig(); err != nil {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	for _, name := range v.AllKeys() {
+		if _, ok := values[name]; !ok {
+			return fmt.Errorf("config file %s: unknown key %q; known keys: %s", path, name, strings.Join(Keys(), ", "))
+		}
+		raw := v.Get(name)
+		switch raw.(type) {
+		case map[string]any, []any:
+			return fmt.Errorf("config file %s: key %q wants a single value", path, name)
+		}
+		values[name] = fmt.Sprint(raw)
+		origins[name] = path
+	}
+	return nil
+}
+
+// DefaultUserFile is the per-user config file: %APPDATA%\govm\config.yaml on
+// Windows, ~/Library/Application Support/govm/config.yaml on macOS, and
+// ${XDG_CONFIG_HOME:-~/.config}/govm/config.yaml elsewhere.
+func DefaultUserFile(getenv func(string) string) string {
+	var dir string
+	switch runtime.GOOS {
+	case "windows":
+		dir = getenv("APPDATA")
+	case "darwin":
+		if h := getenv("HOME"); h != "" {
+			dir = filepath.Join(h, "Library", "Application Support")
+		}
+	default:
+		dir = getenv("XDG_CONFIG_HOME")
+		if dir == "" && getenv("HOME") != "" {
+			dir = filepath.Join(getenv("HOME"), ".config")
+		}
+	}
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "govm", "config.yaml")
+}
+
+// FixedMachineFile is where the administrator's config file lives:
+// %ProgramData%\govm\config.yaml on Windows, /etc/govm/config.yaml elsewhere.
+func FixedMachineFile(getenv func(string) string) string {
+	if runtime.GOOS == "windows" {
+		d := getenv("ProgramData")
+		if d == "" {
+			d = `C:\ProgramData`
+		}
+		return filepath.Join(d, "govm", "config.yaml")
+	}
+	return "/etc/govm/config.yaml"
+}
+
+// MachineFile returns the machine config file in force. GOVM_MACHINE_CONFIG
+// may name another file only where the fixed path holds none, so no user can
+// replace the administrator's file by setting a variable.
+func MachineFile(getenv func(string) string) string {
+	fixed := FixedMachineFile(getenv)
+	if _, err := os.Stat(fixed); err == nil {
+		return fixed
+	}
+	if p := getenv("GOVM_MACHINE_CONFIG"); p != "" {
+		return p
+	}
+	return fixed
+}
+
+func parseBool(s string) (bool, error) {
+	b, err := strconv.ParseBool(strings.TrimSpace(s))
+	if err != nil {
+		return false, errors.New("want true or false")
+	}
+	return b, nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d < 0 {
+		return 0, errors.New("want a duration such as 30s, 5m or 1h")
+	}
+	return d, nil
+}
+
+func parseCount(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 || n > 100 {
+		return 0, errors.New("want a whole number from 0 to 100")
+	}
+	return n, nil
+}
+
+// parseSize accepts a byte count with an optional KiB/MiB/GiB (or K/M/G) suffix.
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, errors.New("want a size in bytes such as 2147483648 or 2GiB")
+	}
+	return n * mult, nil
+}
+
+// knownKey reports whether name is a configuration key.
+func knownKey(name string) bool {
+	return slices.ContainsFunc(keys, func(k key) bool { return k.name == name })
+}
