@@ -180,6 +180,10 @@ func mergeFile(path string, mustExist bool, values, origins map[string]string) e
 	}
 	for _, name := range v.AllKeys() {
 		if _, ok := values[name]; !ok {
+			// viper flattens nested maps into dotted keys.
+			if top, _, nested := strings.Cut(name, "."); nested && knownKey(top) {
+				return fmt.Errorf("config file %s: key %q wants a single value", path, top)
+			}
 			return fmt.Errorf("config file %s: unknown key %q; known keys: %s", path, name, strings.Join(Keys(), ", "))
 		}
 		raw := v.Get(name)
