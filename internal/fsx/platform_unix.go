@@ -21,9 +21,10 @@ func Rename(oldpath, newpath string) error {
 	return os.Rename(oldpath, newpath)
 }
 
-// syncDir flushes a directory's entries so a rename inside it survives a
-// power loss. Windows has no directory fsync; its NTFS journal covers renames.
-func syncDir(dir string) error {
+// SyncDir flushes a directory's entries so that a rename or removal inside
+// it survives a power loss. Windows has no directory fsync (its NTFS journal
+// covers metadata), so there it does nothing.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("sync dir %s: %w", dir, err)

@@ -27,9 +27,10 @@ func Rename(oldpath, newpath string) error {
 	return retry(retryBudget, isTransient, func() error { return os.Rename(oldpath, newpath) })
 }
 
-// syncDir flushes a directory's entries so a rename inside it survives a
-// power loss. Windows has no directory fsync; its NTFS journal covers renames.
-func syncDir(dir string) error { return nil }
+// SyncDir flushes a directory's entries so that a rename or removal inside
+// it survives a power loss. Windows has no directory fsync (its NTFS journal
+// covers metadata), so there it does nothing.
+func SyncDir(dir string) error { return nil }
 
 // prepareRemoval makes path removable before the walk descends into it or
 // deletes it. On Unix a directory needs write and search permission for its
