@@ -82,6 +82,11 @@ func parseRange(s string) (goRange, error) {
 		return goRange{}, bad(err.Error())
 	}
 	r.text = strings.Join(goAlts, " || ")
+	if !looksLikeRange(r.text) {
+		// ",1.22" normalises to "1.22", which would read back as a line:
+		// the explicit "=" keeps it a range with the same meaning.
+		r.text = "=" + r.text
+	}
 	r.constraint = c
 	return r, nil
 }
@@ -145,14 +150,24 @@ func parseRangeVersion(s string) (rangeVersion, error) {
 	return rangeVersion{text: norm, semver: norm}, nil
 }
 
-// matches reports whether v is in the range. Prereleases match only when a
-// term of v's alternative names one, or when pre is set; bare language
-// versions never match, since they name no release.
+// matches reports whether v is in the range. A beta or rc matches when a
+// term of its alternative names a prerelease (semver rules then compare it
+// as it is), or when pre is set and the release it previews would match:
+// with prereleases allowed, "~1.21" admits go1.21rc2 but not go1.22rc1, the
+// way people read Go lines, where plain semver would do the opposite. Bare
+// language versions never match, since they name no release.
 func (r goRange) matches(v Version, pre bool) bool {
 	if v.IsZero() || v.IsLang() {
 		return false
 	}
-	c := *r.constraint
-	c.IncludePrerelease = pre
-	return c.Check(semverOf(v))
+	if r.constraint.Check(semverOf(v)) {
+		return true
+	}
+	if !pre || !v.IsPrerelease() {
+		return false
+	}
+	p, _ := parseParts(v.name)
+	p.kind, p.pre = "", 0
+	p.hasPatch = true
+	return r.constraint.Check(semverOf(Version{name: p.canonical()}))
 }

@@ -20,8 +20,9 @@ import (
 //  3. A go.mod is read the way the go command reads it under
 //     GOTOOLCHAIN=auto: if a workspace governs the module, the workspace's
 //     go.work decides in the go.mod's place. GOWORK=off disables
-//     workspaces; GOWORK=/abs/path/go.work names the workspace (it then
-//     also decides when no go.mod is found); otherwise the nearest go.work
+//     workspaces; GOWORK=/abs/path/any.work names the workspace (it then
+//     also decides when no go.mod is found; a missing file is ignored as
+//     the go command ignores it when switching); unset or "auto", the nearest go.work
 //     in the go.mod's directory or above is the workspace. A go.work found
 //     by the walk before any go.mod decides too, as it does for the go
 //     command.
@@ -46,6 +47,9 @@ func FindPin(dir string, getenv func(string) string) (Pin, error) {
 		return Pin{Request: r, Raw: raw, Kind: PinEnv}, nil
 	}
 	gowork := getenv("GOWORK")
+	if gowork == "auto" { // the go command reads "auto" as unset
+		gowork = ""
+	}
 	if gowork != "" && gowork != "off" && !filepath.IsAbs(gowork) {
 		return Pin{}, fmt.Errorf("find pin: GOWORK=%s is not an absolute path; set it to /path/to/go.work or off", gowork)
 	}
@@ -65,7 +69,7 @@ func FindPin(dir string, getenv func(string) string) (Pin, error) {
 		d = parent
 	}
 	if gowork != "" && gowork != "off" {
-		if pin, found, err := readPin(gowork); err != nil || found {
+		if pin, found, err := readPin(gowork, PinGoWork); err != nil || found {
 			return pin, err
 		}
 	}
@@ -75,12 +79,12 @@ func FindPin(dir string, getenv func(string) string) (Pin, error) {
 // pinInDir checks one directory's pin files in precedence order.
 func pinInDir(d, gowork string) (Pin, bool, error) {
 	for _, name := range []string{".go-version", ".tool-versions"} {
-		if pin, found, err := readPin(filepath.Join(d, name)); err != nil || found {
+		if pin, found, err := readPin(filepath.Join(d, name), PinKind(name)); err != nil || found {
 			return pin, found, err
 		}
 	}
 	if gowork == "" {
-		if pin, found, err := readPin(filepath.Join(d, "go.work")); err != nil || found {
+		if pin, found, err := readPin(filepath.Join(d, "go.work"), PinGoWork); err != nil || found {
 			return pin, found, err
 		}
 	}
@@ -93,9 +97,9 @@ func pinInDir(d, gowork string) (Pin, bool, error) {
 		if err != nil {
 			return Pin{}, false, err
 		}
-		return readPin(work)
+		return readPin(work, PinGoWork)
 	}
-	return pinFrom(ParsePinFile(gomod, data))
+	return pinFrom(parsePinData(gomod, PinGoMod, data))
 }
 
 // workspaceOf returns the go.work file that governs a module in dir: GOWORK
@@ -125,14 +129,14 @@ func workspaceOf(dir, gowork string) (string, bool, error) {
 	}
 }
 
-// readPin reads and parses one pin file; found is false when it does not
-// exist or pins nothing.
-func readPin(path string) (Pin, bool, error) {
+// readPin reads and parses one pin file of the given kind; found is false
+// when it does not exist or pins nothing.
+func readPin(path string, kind PinKind) (Pin, bool, error) {
 	data, exists, err := readSmall(path)
 	if err != nil || !exists {
 		return Pin{}, false, err
 	}
-	return pinFrom(ParsePinFile(path, data))
+	return pinFrom(parsePinData(path, kind, data))
 }
 
 // pinFrom turns ParsePinFile's ErrNoPin into "not found, keep walking".

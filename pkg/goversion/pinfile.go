@@ -100,10 +100,12 @@ func ReadPinFile(path string) (Pin, error) {
 //
 //   - .go-version: the first line that is neither blank nor a # comment;
 //     a UTF-8 BOM, CRLF line ends, surrounding spaces, a "go" prefix and a
-//     trailing "# comment" are tolerated. Any request form is accepted
-//     ("1.22.5", "1.22", "latest").
+//     trailing "# comment" are tolerated. A release ("1.22.5"), a line
+//     ("1.22", "1.22.x") or a keyword ("latest") is accepted; ranges are
+//     not, since a file that pins should name one line at most.
 //   - .tool-versions: the first "golang" or "go" entry (asdf and mise
-//     names); its first version wins, later ones are asdf fallbacks.
+//     names); its first version wins, later ones are asdf fallbacks. The
+//     same forms as in .go-version are accepted.
 //   - go.mod, go.work: a toolchain line and a go line become a minimum,
 //     whichever is newer deciding, as the go command decides under
 //     GOTOOLCHAIN=auto; "toolchain default" is ignored. Lines are found the
@@ -111,8 +113,14 @@ func ReadPinFile(path string) (Pin, error) {
 //     with the verb), and checked with modfile's grammar, so an unrelated
 //     error elsewhere in the file does not hide the pin.
 func ParsePinFile(path string, data []byte) (Pin, error) {
+	return parsePinData(path, PinKind(filepath.Base(path)), data)
+}
+
+// parsePinData parses data in the format of kind; GOWORK may name a
+// workspace file with any name.
+func parsePinData(path string, kind PinKind, data []byte) (Pin, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	switch kind := PinKind(filepath.Base(path)); kind {
+	switch kind {
 	case PinGoVersion:
 		return parseGoVersionFile(path, data)
 	case PinToolVersions:
@@ -179,11 +187,11 @@ func parseToolVersions(path string, data []byte) (Pin, error) {
 	return pin, err
 }
 
-// pinRequest parses one pinned version, turning a parse failure into a
-// PinError that names the file and line.
+// pinRequest parses one pinned version, turning a parse failure (or a
+// range, or a go.mod directive) into a PinError naming the file and line.
 func pinRequest(path string, line int, text string) (Request, error) {
 	r, err := ParseRequest(text)
-	if err != nil {
+	if err != nil || r.kind == KindRange || r.kind == KindMinimum {
 		return Request{}, &PinError{File: path, Line: line, Text: text, Msg: "is not a Go version; write e.g. 1.22.5"}
 	}
 	return r, nil

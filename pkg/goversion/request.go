@@ -87,7 +87,7 @@ func ParseRequest(s string) (Request, error) {
 		return Request{kind: KindLine, text: strings.TrimPrefix(lang, "go") + lineSuffix(lang), lang: lang}, nil
 	}
 	if v, err := Parse(t); err == nil {
-		return Request{kind: KindExact, text: v.String(), v: v}, nil
+		return Request{kind: KindExact, text: exactText(v), v: v}, nil
 	} else if !looksLikeRange(t) {
 		return Request{}, err
 	}
@@ -96,6 +96,15 @@ func ParseRequest(s string) (Request, error) {
 		return Request{}, err
 	}
 	return Request{kind: KindRange, text: r.text, rng: r}, nil
+}
+
+// exactText names release v so that it re-parses as that release: go1.20
+// (a release) would read back as the 1.20 line, so it is written go1.20.0.
+func exactText(v Version) string {
+	if p, _ := parseParts(v.name); p.hasMinor && !p.hasPatch && p.kind == "" {
+		return v.name + ".0"
+	}
+	return v.name
 }
 
 // lineSuffix keeps "1.0" from printing as "1", which would re-parse as the

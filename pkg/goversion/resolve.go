@@ -130,8 +130,11 @@ func (r Request) noMatch(available []Version, opts ResolveOptions) error {
 		}
 	}
 	hint := "newest is " + newest.String()
-	if near := r.nearest(available); !near.IsZero() && Compare(near, newest) != 0 {
-		hint = fmt.Sprintf("newest of %s is %s, newest overall is %s", near.Lang(), near, newest)
+	if near := r.nearest(available); !near.IsZero() {
+		hint = fmt.Sprintf("newest of %s is %s", near.Lang(), near)
+		if Compare(near, newest) != 0 {
+			hint += ", newest overall is " + newest.String()
+		}
 	}
 	if !opts.Pre && r.kind != KindExact {
 		var pre Version
