@@ -132,7 +132,7 @@ func TestResolveOverHistory(t *testing.T) {
 		{"1.x", false, "go1.27.4"},
 		{"*", false, "go1.27.4"},
 		{">=go1.21rc1 <1.21.0", false, "go1.21rc4"}, // a prerelease term lets candidates in
-		{"<1.27.0", true, "go1.26.11"}, // a candidate counts as the release it previews
+		{"<1.27.0", true, "go1.26.11"},              // a candidate counts as the release it previews
 		{"~1.27", true, "go1.27.4"},
 		{"go 1.22", false, "go1.22.0"}, // the go command appends .0 for >= 1.21
 		{"go 1.21", false, "go1.21.0"},
