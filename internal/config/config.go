@@ -28,6 +28,9 @@ type Config struct {
 	Home string
 	// Source selects the release catalogue: auto, proxy, godev, or a mirror location.
 	Source string
+	// Mirror is an internal mirror (directory, UNC share or URL) that the
+	// "auto" source uses instead of the public sources.
+	Mirror string
 	// GoDevURL is the base of go.dev's download index.
 	GoDevURL string
 	// DownloadURL is the base archives from the go.dev source are fetched from.
@@ -62,6 +65,7 @@ type key struct {
 var keys = []key{
 	{"home", "", func(c *Config, v string) error { c.Home = v; return nil }},
 	{"source", "auto", func(c *Config, v string) error { c.Source = v; return nil }},
+	{"mirror", "", func(c *Config, v string) error { c.Mirror = v; return nil }},
 	{"godev_url", "https://go.dev/dl/", func(c *Config, v string) error { c.GoDevURL = v; return nil }},
 	{"download_url", "https://dl.google.com/go/", func(c *Config, v string) error { c.DownloadURL = v; return nil }},
 	{"insecure", "false", func(c *Config, v string) (err error) { c.Insecure, err = parseBool(v); return }},
