@@ -16,9 +16,11 @@ import (
 // pin file from the directory up to the root, or a pin file that names none.
 var ErrNoPin = errors.New("no Go version pinned")
 
-// PinKind names where a pin came from.
+// PinKind names where a pin came from; its value is the file's base name
+// ("env" for GOVM_GO_VERSION), ready for messages and JSON.
 type PinKind string
 
+// The sources FindPin consults, in precedence order within one directory.
 const (
 	PinEnv          PinKind = "env"            // GOVM_GO_VERSION
 	PinGoVersion    PinKind = ".go-version"    // first version line
@@ -38,15 +40,15 @@ const maxPinFileBytes = 4 << 20
 // `govm current` can say "go1.22.5 (from /repo/.go-version)".
 type Pin struct {
 	// Request is what the pin asks for.
-	Request Request
+	Request Request `json:"request"`
 	// Raw is the text as written: "1.22.5", "go 1.22", "toolchain go1.22.5".
-	Raw string
+	Raw string `json:"raw"`
 	// File is the absolute path of the file that decided; "" for PinEnv.
-	File string
+	File string `json:"file,omitempty"`
 	// Line is the 1-based line of Raw in File; 0 for PinEnv.
-	Line int
+	Line int `json:"line,omitempty"`
 	// Kind says which kind of source decided.
-	Kind PinKind
+	Kind PinKind `json:"kind"`
 }
 
 // Source names where the pin came from: the file path, or "GOVM_GO_VERSION".
@@ -66,6 +68,8 @@ type PinError struct {
 	Msg  string // what is wrong and what to write instead
 }
 
+// Error reads "/repo/.go-version:1: "1.x" is not a Go version; write e.g.
+// 1.22.5", or "GOVM_GO_VERSION="1.x" ..." for the environment.
 func (e *PinError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %q %s", e.File, e.Line, e.Text, e.Msg)
