@@ -5,7 +5,7 @@
 // go1.21.0, go1.20 (no patch) was a final release, and before Go 1.21 the
 // first release of a line had no ".0". Ordering therefore always goes through
 // the standard library's go/version; Masterminds/semver is used only to
-// evaluate user-written ranges after the mapping documented on SemverString.
+// evaluate user-written ranges after the mapping documented on Version.Semver.
 package goversion
 
 import (
