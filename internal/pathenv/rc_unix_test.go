@@ -157,9 +157,9 @@ func TestSetupUndoEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantTargets := map[string]Action{
-		e.path(".bashrc"):                       Updated,
-		e.path("dotfiles/zshrc"):                Updated,
-		e.path(".config/fish/conf.d/govm.fish"): Created,
+		e.path(".bashrc"):                                             Updated,
+		e.path("dotfiles/zshrc"):                                      Updated,
+		e.path(".config/fish/conf.d/govm.fish"):                       Created,
 		e.path(".config/powershell/Microsoft.PowerShell_profile.ps1"): Created,
 	}
 	if len(rep.Targets) != len(wantTargets) {
