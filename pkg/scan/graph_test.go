@@ -1,0 +1,107 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGraphMatchesGoListM is the oracle test: for every hand-made graph in
+// testdata/scan/graph, the native graph must print exactly what the real
+// `go list -m all` prints against the same fake proxy.
+func TestGraphMatchesGoListM(t *testing.T) {
+	files, err := filepath.Glob("../../testdata/scan/graph/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no graph fixtures: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			fx := loadFixture(t, file)
+			proxy := newFakeProxy(t, fx.mods)
+			// The go command may rewrite go.mod (-mod=mod raises the go
+			// line), so it gets its own copy of the tree.
+			oracleRoot, root := tempDir(t), tempDir(t)
+			writeTree(t, oracleRoot, fx.tree)
+			writeTree(t, root, fx.tree)
+			rel := filepath.FromSlash(fx.option("dir"))
+			dir := filepath.Join(root, rel)
+			_, workspace := fx.tree[path.Join(path.Dir(fx.option("dir")), "go.work")]
+			want, ok := goListM(t, filepath.Join(oracleRoot, rel), proxy.URL, fx.option("gowork"), workspace)
+			if !ok {
+				t.Fatalf("go list -m all failed on the fixture itself:\n%s", want)
+			}
+			g, err := LoadGraph(context.Background(), dir, GraphOptions{
+				Source: &ProxySource{BaseURL: proxy.URL, Client: proxy.Client()},
+				GoWork: fx.option("gowork"),
+			})
+			if err != nil {
+				t.Fatalf("LoadGraph: %v", err)
+			}
+			if got := g.ListM(); got != want {
+				t.Errorf("graph differs from go list -m all\ngot:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestGraphGoSumMismatchNamesModuleAndFile(t *testing.T) {
+	fx := loadFixture(t, "../../testdata/scan/graph/chain.txtar")
+	root := tempDir(t)
+	fx.tree["main/go.sum"] = []byte("example.com/b v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
+	writeTree(t, root, fx.tree)
+	proxy := newFakeProxy(t, fx.mods)
+	_, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	if !errors.Is(err, ErrChecksum) {
+		t.Fatalf("err = %v, want ErrChecksum", err)
+	}
+	for _, want := range []string{"example.com/b@v1.0.0", filepath.Join(root, "main", "go.sum"), "example.com/main requires example.com/b@v1.0.0"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestGraphGoSumMatchPasses(t *testing.T) {
+	fx := loadFixture(t, "../../testdata/scan/graph/chain.txtar")
+	root := tempDir(t)
+	var sum strings.Builder
+	for m, data := range fx.mods {
+		h, err := HashGoMod(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum.WriteString(m.Path + " " + m.Version + "/go.mod " + h + "\n")
+	}
+	fx.tree["main/go.sum"] = []byte(sum.String())
+	writeTree(t, root, fx.tree)
+	proxy := newFakeProxy(t, fx.mods)
+	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Modules) != 4 {
+		t.Errorf("got %d modules, want 4:\n%s", len(g.Modules), g.ListM())
+	}
+}
+
+func TestGraphMissingModuleNamesRequirementPath(t *testing.T) {
+	fx := loadFixture(t, "../../testdata/scan/graph/chain.txtar")
+	delete(fx.mods, modV("example.com/c", "v1.0.0"))
+	root := tempDir(t)
+	writeTree(t, root, fx.tree)
+	proxy := newFakeProxy(t, fx.mods)
+	_, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "example.com/main requires example.com/c@v1.0.0") {
+		t.Fatalf("err = %v, want ErrNotFound naming the chain to example.com/c@v1.0.0", err)
+	}
+}
+
+func TestGraphNoGoMod(t *testing.T) {
+	_, err := LoadGraph(context.Background(), tempDir(t), GraphOptions{Source: Sources{}, GoWork: "off"})
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+}
