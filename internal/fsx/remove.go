@@ -54,6 +54,10 @@ func (r *remover) remove(path string, fi fs.FileInfo) {
 	if fi.IsDir() {
 		r.removeContents(path)
 	}
+	r.removeEntry(path)
+}
+
+func (r *remover) removeEntry(path string) {
 	err := retry(retryBudget, isTransient, func() error { return os.Remove(path) })
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		r.fail(err)
@@ -68,6 +72,14 @@ func (r *remover) removeContents(dir string) {
 	}
 	for _, e := range entries {
 		child := filepath.Join(dir, e.Name())
+		// Most entries are plain files that go at the first attempt; only
+		// directories and refusals need the Lstat and permission fix-up.
+		if !e.IsDir() {
+			err := os.Remove(child)
+			if err == nil || errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+		}
 		fi, err := os.Lstat(child)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
