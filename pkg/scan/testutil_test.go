@@ -1,5 +1,33 @@
 package scan
 
-import "golang.org/x/mod/module"
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/mod/module"
+)
 
 func modV(path, version string) module.Version { return module.Version{Path: path, Version: version} }
+
+// memSource is an in-memory ModSource keyed by module version.
+type memSource map[module.Version][]byte
+
+func (s memSource) GoMod(_ context.Context, path, version string) ([]byte, error) {
+	if data, ok := s[module.Version{Path: path, Version: version}]; ok {
+		return data, nil
+	}
+	return nil, fmt.Errorf("%s@%s: %w", path, version, ErrNotFound)
+}
+
+func (s memSource) Versions(_ context.Context, path string) ([]string, error) {
+	var out []string
+	for m := range s {
+		if m.Path == path {
+			out = append(out, m.Version)
+		}
+	}
+	if out == nil {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotFound)
+	}
+	return out, nil
+}
