@@ -71,13 +71,17 @@ unset DISPLAY WAYLAND_DISPLAY
 cleanup() {
 	local rc=$?
 	# Stops only the server of this run's prefix; other Wine users are untouched.
+	# -w waits for the server to save the registry and exit before the
+	# prefix is removed under it.
 	wineserver -k >/dev/null 2>&1 || true
+	wineserver -w >/dev/null 2>&1 || true
 	rm -rf "$run_dir"
 	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+echo "wine.sh: prefix $WINEPREFIX, packages: ${packages[*]}"
 t=$(now)
 wineboot --init >/dev/null 2>&1
 wineserver -w
@@ -110,8 +114,9 @@ set -e
 phase_done test "$t"
 
 passed=$(grep -cE '^ok[[:space:]]' "$log" || true)
-failed=$(grep -cE '^(FAIL[[:space:]]|--- FAIL)' "$log" || true)
+mapfile -t failed < <(grep -E '^FAIL[[:space:]]' "$log" | awk '{print $2}' | sort -u)
 echo
-echo "wine.sh summary: ${#packages[@]} package(s), $passed ok, $failed FAIL line(s), go test exit $test_rc"
+echo "wine.sh summary: ${#packages[@]} package(s) asked, $passed ok, ${#failed[@]} failed, go test exit $test_rc"
+for p in "${failed[@]}"; do echo "wine.sh   FAIL $p"; done
 echo "wine.sh timings: ${phases[*]} total $(elapsed "$t_start")s"
 exit "$test_rc"

@@ -383,3 +383,24 @@ func TestPOSIXBlockRunsInSh(t *testing.T) {
 		})
 	}
 }
+
+func TestDanglingSymlinkRCIsCreatedAtItsTarget(t *testing.T) {
+	e := newRCEnv(t)
+	e.env["SHELL"] = "/bin/zsh"
+	if err := os.Symlink("dotfiles/zshrc", e.path(".zshrc")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(e.path("dotfiles"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Setup(e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Targets[0].Path != e.path("dotfiles/zshrc") || rep.Targets[0].Action != Created {
+		t.Errorf("target = %+v", rep.Targets[0])
+	}
+	if !strings.Contains(readFile(t, e.path(".zshrc")), MarkerStart) {
+		t.Error("the link does not lead to the block")
+	}
+}

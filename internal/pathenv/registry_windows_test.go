@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/registry"
 )
 
@@ -243,5 +244,16 @@ func TestRealUserEnvironmentRestored(t *testing.T) {
 	v, kind, err = user.Read()
 	if err != nil || v != orig || (origKind != KindMissing && kind != origKind) {
 		t.Errorf("after undo %q (%v), want %q (%v); %v", v, kind, orig, origKind, err)
+	}
+}
+
+func TestAccessDeniedSaysToElevate(t *testing.T) {
+	err := machineStore().explain(windows.ERROR_ACCESS_DENIED)
+	if !errors.Is(err, ErrNeedsElevation) || !errors.Is(err, windows.ERROR_ACCESS_DENIED) ||
+		!strings.Contains(err.Error(), "elevated") || !strings.Contains(err.Error(), `HKLM\`) {
+		t.Errorf("error = %v", err)
+	}
+	if err := machineStore().explain(windows.ERROR_FILE_NOT_FOUND); errors.Is(err, ErrNeedsElevation) {
+		t.Errorf("not-found reported as needing elevation: %v", err)
 	}
 }
