@@ -95,10 +95,19 @@ func (s *Store) Has(key Key) bool {
 
 func (s *Store) scan() (inventory, error) {
 	var inv inventory
-	entries, err := os.ReadDir(s.dir)
+	// Stat first: under Wine, reading a regular file as a directory
+	// "succeeds" with no entries.
+	fi, err := os.Stat(s.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return inv, nil
 	}
+	if err == nil && !fi.IsDir() {
+		err = errors.New("not a directory")
+	}
+	if err != nil {
+		return inv, fmt.Errorf("list versions in %s: %w", s.dir, err)
+	}
+	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return inv, fmt.Errorf("list versions in %s: %w", s.dir, err)
 	}
