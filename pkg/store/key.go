@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
@@ -28,6 +29,33 @@ func (k Key) String() string {
 // the platform this program runs on: "go1.22.5" for a host toolchain,
 // "go1.22.5.windows-amd64" for any other platform.
 func (k Key) Dir() string { return k.dirName(runtime.GOOS, runtime.GOARCH) }
+
+// keyJSON is Key's JSON form; goversion.Version has none of its own.
+type keyJSON struct {
+	Version string `json:"version"`
+	OS      string `json:"os"`
+	Arch    string `json:"arch"`
+}
+
+// MarshalJSON writes {"version":"go1.22.5","os":"linux","arch":"amd64"},
+// so reports that embed keys (List, Verify, Prune) print as `--json`.
+func (k Key) MarshalJSON() ([]byte, error) {
+	return json.Marshal(keyJSON{Version: k.Version.String(), OS: k.OS, Arch: k.Arch})
+}
+
+// UnmarshalJSON reads MarshalJSON's form; the version must parse.
+func (k *Key) UnmarshalJSON(data []byte) error {
+	var j keyJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	v, err := goversion.Parse(j.Version)
+	if err != nil {
+		return err
+	}
+	*k = Key{Version: v, OS: j.OS, Arch: j.Arch}
+	return nil
+}
 
 func (k Key) dirName(hostOS, hostArch string) string {
 	if (k.OS == "" && k.Arch == "") || (k.OS == hostOS && k.Arch == hostArch) {

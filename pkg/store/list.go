@@ -15,9 +15,9 @@ import (
 
 // Installed is one complete installation.
 type Installed struct {
-	Key    Key
-	Record Record
-	Dir    string // the GOROOT
+	Key    Key    `json:"key"`
+	Record Record `json:"record"`
+	Dir    string `json:"dir"` // the GOROOT
 }
 
 // ProblemKind classifies what is wrong with an entry of the versions
@@ -41,9 +41,9 @@ const (
 // Problem is an entry of the versions directory that is not part of a
 // complete installation, for `govm doctor`.
 type Problem struct {
-	Kind   ProblemKind
-	Path   string
-	Detail string
+	Kind   ProblemKind `json:"kind"`
+	Path   string      `json:"path"`
+	Detail string      `json:"detail"`
 }
 
 // inventory is one pass over the versions directory.

@@ -153,3 +153,29 @@ func TestRecordJSON(t *testing.T) {
 		t.Error("a record with an invalid version parsed")
 	}
 }
+
+func TestInstalledJSON(t *testing.T) {
+	s := newTestStore(t)
+	install(t, s, hostKey("1.22.5"))
+	list, err := s.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(list[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"key":{"version":"go1.22.5","os":"linux","arch":"amd64"}`) {
+		t.Errorf("Installed JSON %s lacks the key", data)
+	}
+	var back Installed
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Key != list[0].Key || back.Dir != list[0].Dir || back.Record.Version != list[0].Record.Version {
+		t.Errorf("round trip = %+v, want %+v", back, list[0])
+	}
+	if err := json.Unmarshal([]byte(`{"version":"nope"}`), &back.Key); err == nil {
+		t.Error("a key with an invalid version parsed")
+	}
+}

@@ -21,11 +21,11 @@ import (
 // VerifyReport is the result of comparing an installed tree with its
 // manifest. Paths are slash-separated and relative to the GOROOT.
 type VerifyReport struct {
-	Key     Key
-	Checked int      // manifest entries examined
-	Missing []string // in the manifest, gone from the tree (quarantined go.exe)
-	Changed []string // present, but of another size, content or type
-	Extra   []string // in the tree, not in the manifest
+	Key     Key      `json:"key"`
+	Checked int      `json:"checked"` // manifest entries examined
+	Missing []string `json:"missing"` // in the manifest, gone from the tree (quarantined go.exe)
+	Changed []string `json:"changed"` // present, but of another size, content or type
+	Extra   []string `json:"extra"`   // in the tree, not in the manifest
 }
 
 // OK reports whether the tree matches its manifest exactly.
