@@ -194,7 +194,7 @@ func rcSetup(o Options) (Report, error) {
 		}
 		if res.Action != Unchanged && !o.DryRun {
 			if err := writeFileAtomic(path, []byte(updated), mode); err != nil {
-				return rep, err
+				return rep, elevationHint(o, err)
 			}
 		}
 		rep.Targets = append(rep.Targets, res)
@@ -235,12 +235,21 @@ func rcUndo(o Options) (Report, error) {
 				err = os.Remove(path)
 			}
 			if err != nil {
-				return rep, fmt.Errorf("undo %s: %w", path, err)
+				return rep, elevationHint(o, fmt.Errorf("undo %s: %w", path, err))
 			}
 		}
 		rep.Targets = append(rep.Targets, res)
 	}
 	return rep, nil
+}
+
+// elevationHint marks a permission error on the machine-wide files, so the
+// CLI can say to run with sudo.
+func elevationHint(o Options, err error) error {
+	if o.System && errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("%w (run with sudo): %w", ErrNeedsElevation, err)
+	}
+	return err
 }
 
 func rcStatus(o Options) (Status, error) {

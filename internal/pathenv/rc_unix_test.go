@@ -404,3 +404,23 @@ func TestDanglingSymlinkRCIsCreatedAtItsTarget(t *testing.T) {
 		t.Error("the link does not lead to the block")
 	}
 }
+
+func TestElevationHint(t *testing.T) {
+	denied := &fs.PathError{Op: "open", Path: "/etc/profile.d/govm.sh", Err: fs.ErrPermission}
+	tests := []struct {
+		name   string
+		system bool
+		err    error
+		want   bool
+	}{
+		{"machine-wide and denied", true, denied, true},
+		{"per-user and denied", false, denied, false},
+		{"machine-wide, other error", true, fs.ErrNotExist, false},
+	}
+	for _, tt := range tests {
+		err := elevationHint(Options{System: tt.system}, tt.err)
+		if errors.Is(err, ErrNeedsElevation) != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+}
