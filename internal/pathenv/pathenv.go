@@ -42,13 +42,14 @@ type Options struct {
 
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
-	// HomeDir is the user's home directory; empty means os.UserHomeDir().
+	// HomeDir is the user's home directory, where rc files live (Unix);
+	// empty means os.UserHomeDir().
 	HomeDir string
 	// GOOS selects OS-specific choices such as the macOS bash login file;
 	// empty means runtime.GOOS. It does not switch between registry and rc files.
 	GOOS string
-	// LookPath finds shell binaries to decide which shells the user has; nil
-	// means exec.LookPath.
+	// LookPath finds shell binaries to decide which shells the user has
+	// (Unix); nil means exec.LookPath.
 	LookPath func(string) (string, error)
 	// EtcDir is the root of machine-wide shell configuration for System on
 	// Unix; empty means /etc.

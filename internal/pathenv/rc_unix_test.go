@@ -424,3 +424,22 @@ func TestElevationHint(t *testing.T) {
 		}
 	}
 }
+
+func TestXDGConfigHomeAndMissingHome(t *testing.T) {
+	e := newRCEnv(t)
+	e.bins = []string{"fish", "pwsh"}
+	e.env["XDG_CONFIG_HOME"] = e.path("cfg")
+	rep, err := Print(e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{e.path("cfg/fish/conf.d/govm.fish"), e.path("cfg/powershell/Microsoft.PowerShell_profile.ps1")}
+	if got := targetPaths(rep); !slices.Equal(got, want) {
+		t.Errorf("targets = %q, want %q", got, want)
+	}
+	o := e.opts()
+	o.Home = ""
+	if _, err := Setup(o); err == nil || !strings.Contains(err.Error(), "Home") {
+		t.Errorf("empty Home: %v", err)
+	}
+}
