@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"golang.org/x/mod/module"
 )
@@ -31,3 +32,5 @@ func (s memSource) Versions(_ context.Context, path string) ([]string, error) {
 	}
 	return out, nil
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
