@@ -1,6 +1,7 @@
 package release
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -60,13 +61,15 @@ func NewIndexCache(dir string, ttl time.Duration, now func() time.Time) *IndexCa
 	return &IndexCache{dir: dir, ttl: ttl, now: now}
 }
 
-// cacheEntry is the on-disk form of one cached document.
+// cacheEntry is one cached document. On disk it is a one-line JSON header
+// (the fields below but Body), a newline, then the body verbatim: the body is
+// megabytes, and raw bytes read back several times faster than base64 in JSON.
 type cacheEntry struct {
 	URL     string    `json:"url"`
 	ETag    string    `json:"etag,omitempty"`
 	Fetched time.Time `json:"fetched"`
 	SHA256  string    `json:"sha256"`
-	Body    []byte    `json:"body"`
+	Body    []byte    `json:"-"`
 }
 
 // Fetch returns the document at rawURL, from the cache or the network as
@@ -137,9 +140,11 @@ func (c *IndexCache) load(rawURL string, check func([]byte) error) (e cacheEntry
 	if err != nil {
 		return cacheEntry{}, false
 	}
-	if err := json.Unmarshal(data, &e); err != nil || e.URL != rawURL {
+	header, body, found := bytes.Cut(data, []byte("\n"))
+	if !found || json.Unmarshal(header, &e) != nil || e.URL != rawURL {
 		return cacheEntry{}, false
 	}
+	e.Body = body
 	sum := sha256.Sum256(e.Body)
 	if hex.EncodeToString(sum[:]) != e.SHA256 || check(e.Body) != nil {
 		return cacheEntry{}, false
@@ -156,10 +161,11 @@ func (c *IndexCache) store(e cacheEntry, warn func(string)) {
 }
 
 func (c *IndexCache) write(e cacheEntry) error {
-	data, err := json.Marshal(e)
+	header, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
+	data := append(append(header, '\n'), e.Body...)
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}

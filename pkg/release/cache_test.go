@@ -1,6 +1,7 @@
 package release
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -236,18 +237,19 @@ func TestCacheIgnoresCorruptFiles(t *testing.T) {
 		{"garbage", func([]byte) []byte { return []byte("\x00\x01not json") }},
 		{"truncated", func(d []byte) []byte { return d[:len(d)/2] }},
 		{"empty", func([]byte) []byte { return nil }},
-		{"body changed", func(d []byte) []byte { return []byte(strings.Replace(string(d), `"body":"`, `"body":"AA`, 1)) }},
+		{"no header", func(d []byte) []byte { _, body, _ := bytes.Cut(d, []byte("\n")); return body }},
+		{"body changed", func(d []byte) []byte { return bytes.Replace(d, []byte(`["v1"]`), []byte(`["v0"]`), 1) }},
 		{"fails check", func(d []byte) []byte {
 			// A consistent entry (matching digest) whose body is not an index.
+			header, _, _ := bytes.Cut(d, []byte("\n"))
 			var e cacheEntry
-			if err := json.Unmarshal(d, &e); err != nil {
+			if err := json.Unmarshal(header, &e); err != nil {
 				panic(err)
 			}
-			e.Body = []byte("<html>")
-			sum := sha256.Sum256(e.Body)
+			sum := sha256.Sum256([]byte("<html>"))
 			e.SHA256 = hex.EncodeToString(sum[:])
 			out, _ := json.Marshal(e)
-			return out
+			return append(append(out, '\n'), "<html>"...)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -314,5 +316,29 @@ func TestHumanAge(t *testing.T) {
 		if got := humanAge(tc.d); got != tc.want {
 			t.Errorf("humanAge(%v) = %q, want %q", tc.d, got, tc.want)
 		}
+	}
+}
+
+// BenchmarkIndexCacheHit is the cost of a run within the TTL: read, decode
+// and check a cached index of go.dev's size (no parse; check is a no-op).
+func BenchmarkIndexCacheHit(b *testing.B) {
+	body := []byte("[" + strings.Repeat(`{"version":"go1.22.5","files":[]},`, 80000) + "{}]")
+	srv := &indexServer{body: string(body), etag: `"e"`}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	c := NewIndexCache(tempDir(b), time.Hour, nil)
+	ctx := context.Background()
+	none := func([]byte) error { return nil }
+	if _, err := c.Fetch(ctx, nil, hs.URL, none, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := c.Fetch(ctx, nil, hs.URL, none, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if n, _ := srv.count(); n != 1 {
+		b.Fatalf("%d requests, want 1", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -86,7 +87,7 @@ func (g *GoDev) Artifact(ctx context.Context, v goversion.Version, goos, goarch 
 	if err != nil {
 		return Artifact{}, err
 	}
-	return archiveArtifact(v, goos, goarch, f, g.downloadBase+f.Filename, g.Name())
+	return archiveArtifact(v, goos, goarch, f, g.downloadBase+url.PathEscape(f.Filename), g.Name())
 }
 
 // goDevQuery turns a go.dev-style page URL into its JSON index URL.
@@ -129,17 +130,17 @@ func (m *indexMemo) get(load func() ([]Release, error)) ([]Release, error) {
 }
 
 // loadIndex fetches and parses a go.dev-schema index, through cache when set.
-func loadIndex(ctx context.Context, client *http.Client, cache *IndexCache, url string, warn func(string)) ([]Release, error) {
+func loadIndex(ctx context.Context, client *http.Client, cache *IndexCache, indexURL string, warn func(string)) ([]Release, error) {
 	if cache == nil {
-		body, _, err := getMetadata(ctx, client, url, nil)
+		body, _, err := getMetadata(ctx, client, indexURL, nil)
 		if err != nil {
 			return nil, fmt.Errorf("fetch release index: %w", err)
 		}
-		return ParseIndex(body, url)
+		return ParseIndex(body, indexURL)
 	}
 	var releases []Release
-	_, err := cache.Fetch(ctx, client, url, func(body []byte) error {
-		rs, err := ParseIndex(body, url)
+	_, err := cache.Fetch(ctx, client, indexURL, func(body []byte) error {
+		rs, err := ParseIndex(body, indexURL)
 		releases = rs
 		return err
 	}, warn)

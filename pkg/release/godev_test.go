@@ -2,7 +2,9 @@ package release_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -229,4 +231,33 @@ func FuzzParseIndex(f *testing.F) {
 func bufCopy(dst *strings.Builder, resp *http.Response) (int64, error) {
 	defer resp.Body.Close()
 	return io.Copy(dst, resp.Body)
+}
+
+// BenchmarkParseIndex parses an index the size of go.dev's full one
+// (about 300 releases with some 40 files each).
+func BenchmarkParseIndex(b *testing.B) {
+	var vs []string
+	for minor := 0; minor <= 25; minor++ {
+		for patch := 0; patch < 12; patch++ {
+			vs = append(vs, fmt.Sprintf("go1.%d.%d", minor+1, patch))
+		}
+	}
+	var plats []string
+	for _, goos := range []string{"linux", "darwin", "windows", "freebsd", "netbsd", "openbsd"} {
+		for _, goarch := range []string{"amd64", "386", "arm64", "arm", "ppc64le", "riscv64", "s390x"} {
+			plats = append(plats, goos+"/"+goarch)
+		}
+	}
+	rels, _ := fakegodev.Fixture(vs, plats)
+	data, err := json.Marshal(rels)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportMetric(float64(len(data))/(1<<20), "MiB/index")
+	for b.Loop() {
+		if _, err := release.ParseIndex(data, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
