@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/govm-dev/govm/internal/shim"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/release"
+	"github.com/govm-dev/govm/pkg/store"
 )
 
 // Exit codes, documented in docs/exit-codes.md. Scripts branch on these, so
@@ -35,6 +37,20 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// errNotInstalled is wrapped when a command needs a version (or a program)
+// that is not there: exit 4, like any other "not found".
+var errNotInstalled = errors.New("not installed")
+
+// notFoundError carries a complete message and maps to ExitNotFound.
+type notFoundError struct{ msg string }
+
+func (e notFoundError) Error() string { return e.msg }
+func (e notFoundError) Unwrap() error { return errNotInstalled }
+
+func notFoundf(format string, args ...any) error {
+	return notFoundError{fmt.Sprintf(format, args...)}
+}
+
 // exitCode maps an error to its documented exit code, in one place.
 func exitCode(err error) int {
 	var ee exitError
@@ -50,7 +66,8 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, release.ErrVerification), errors.Is(err, release.ErrInsecure):
 		return ExitVerify
-	case errors.Is(err, release.ErrNotFound):
+	case errors.Is(err, release.ErrNotFound), errors.Is(err, goversion.ErrNoMatch),
+		errors.Is(err, errNotInstalled), errors.Is(err, store.ErrNotInstalled), errors.Is(err, shim.ErrNoToolchain):
 		return ExitNotFound
 	default:
 		return ExitError

@@ -1,0 +1,280 @@
+package cli_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/govm-dev/govm/internal/cli"
+	"github.com/govm-dev/govm/internal/shim"
+	"github.com/govm-dev/govm/internal/testutil/fakegodev"
+	"github.com/govm-dev/govm/internal/testutil/faketoolchain"
+	"github.com/govm-dev/govm/pkg/release"
+)
+
+// TestMain lets the test binary act as govm (and as its shims) inside scripts.
+// Copies made by `govm setup --shims` (go, gofmt, go1.X.Y) run as shims,
+// exactly as cmd/govm does.
+func TestMain(m *testing.M) {
+	if _, _, ok := shim.Tool(os.Args[0]); ok {
+		os.Exit(shim.Main(os.Args[0], os.Args[1:]))
+	}
+	testscript.Main(m, map[string]func(){
+		"govm": func() { os.Exit(cli.Main(context.Background(), cli.SystemEnv())) },
+	})
+}
+
+// fixtureVersions are the releases every script's fake sources offer.
+var fixtureVersions = []string{"go1.21.13", "go1.22.4", "go1.22.5", "go1.23rc2", "go1.23.0"}
+
+// platforms gets archives; the host platform is always among them.
+func platforms() [][2]string {
+	ps := [][2]string{{runtime.GOOS, runtime.GOARCH}}
+	if runtime.GOOS != "windows" || runtime.GOARCH != "amd64" {
+		ps = append(ps, [2]string{"windows", "amd64"})
+	}
+	return ps
+}
+
+// fixtures holds archive bytes, built once per test process.
+type fixtures struct {
+	releases   []release.Release
+	godevFiles map[string][]byte
+	moduleZips map[[3]string][]byte // version, os, arch
+}
+
+var (
+	fixtureOnce sync.Once
+	fixtureData fixtures
+)
+
+func loadFixtures(t *testing.T) fixtures {
+	fixtureOnce.Do(func() {
+		f := fixtures{godevFiles: map[string][]byte{}, moduleZips: map[[3]string][]byte{}}
+		for _, v := range fixtureVersions {
+			rel := release.Release{Version: v, Stable: !strings.Contains(v, "rc")}
+			for _, p := range platforms() {
+				name, data := faketoolchain.GoDevArchive(t, v, p[0], p[1])
+				f.godevFiles[name] = data
+				rel.Files = append(rel.Files, release.File{
+					Filename: name, OS: p[0], Arch: p[1], Version: v,
+					SHA256: faketoolchain.SHA256(data), Size: int64(len(data)), Kind: "archive",
+				})
+				f.moduleZips[[3]string{v, p[0], p[1]}] = faketoolchain.ModuleZip(t, v, p[0], p[1])
+			}
+			f.releases = append([]release.Release{rel}, f.releases...)
+		}
+		fixtureData = f
+	})
+	return fixtureData
+}
+
+type serversKey struct{}
+
+// servers are the fakes one script talks to.
+type servers struct {
+	godev *fakegodev.Server
+	proxy *fakegodev.Server
+}
+
+func TestScripts(t *testing.T) {
+	fx := loadFixtures(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			godev := fakegodev.New(t, fx.releases, fx.godevFiles)
+			proxy := godev // until the fake GOPROXY lands
+			env.Values[serversKey{}] = &servers{godev: godev, proxy: proxy}
+			work := env.WorkDir
+			for k, v := range map[string]string{
+				"GOVM_HOME":           filepath.Join(work, "govmhome"),
+				"GOVM_GODEV_URL":      godev.IndexURL(),
+				"GOVM_DOWNLOAD_URL":   godev.DownloadBase(),
+				"GOVM_MACHINE_CONFIG": filepath.Join(work, "machine-config.yaml"),
+				"GOVM_CONFIG":         "",
+				"GOVM_GO_VERSION":     "",
+				"GOPROXY":             proxy.URL(),
+				"GOVM_SOURCE":         "godev",
+				"GONOSUMDB":           "",
+				"GONOSUMCHECK":        "",
+				"GOPRIVATE":           "",
+				"GONOPROXY":           "",
+				"GOFLAGS":             "",
+				"GOENV":               "off",
+				"HOME":                filepath.Join(work, "userhome"),
+				"USERPROFILE":         filepath.Join(work, "userhome"),
+				"XDG_CONFIG_HOME":     filepath.Join(work, "userhome", ".config"),
+				"XDG_DATA_HOME":       filepath.Join(work, "userhome", ".local", "share"),
+				"LOCALAPPDATA":        filepath.Join(work, "userhome", "AppData", "Local"),
+				"APPDATA":             filepath.Join(work, "userhome", "AppData", "Roaming"),
+				"NO_COLOR":            "1",
+				"GODEV":               godev.URL(),
+				"PROXY":               proxy.URL(),
+				"EXE":                 exeSuffix(),
+				"GOOSARCH":            runtime.GOOS + "/" + runtime.GOARCH,
+				"PLATFORM":            runtime.GOOS + "-" + runtime.GOARCH,
+			} {
+				env.Setenv(k, v)
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"hits":     cmdHits,
+			"fault":    cmdFault,
+			"status":   cmdStatus,
+			"requests": cmdRequests,
+			"mtime":    cmdMtime,
+		},
+	})
+}
+
+func exeSuffix() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}
+
+func scriptServers(ts *testscript.TestScript) *servers {
+	return ts.Value(serversKey{}).(*servers)
+}
+
+// cmdHits asserts how many requests a fake server saw for paths containing
+// a substring: hits godev|proxy SUBSTRING N
+func cmdHits(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: hits godev|proxy SUBSTRING N")
+	}
+	want, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	s := scriptServers(ts)
+	var got int
+	switch args[0] {
+	case "godev":
+		got = s.godev.HitsMatching(args[1])
+	case "proxy":
+		got = s.proxy.HitsMatching(args[1])
+	default:
+		ts.Fatalf("unknown server %q", args[0])
+	}
+	if (got == want) == neg {
+		ts.Fatalf("%s saw %d requests matching %q, want %s%d", args[0], got, args[1], map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// cmdFault injects a failure into a fake server:
+//
+//	fault godev|proxy PATH status CODE N   answer CODE to the next N requests
+//	fault godev|proxy PATH cut BYTES N     drop the next N connections after BYTES of body
+//	fault godev|proxy FILENAME tamper      serve the archive with one byte changed
+func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: fault godev|proxy PATH status CODE N | fault godev|proxy PATH tamper")
+	}
+	s := scriptServers(ts)
+	type faulter interface {
+		FailNext(path string, n, status int)
+		CutAfter(path string, afterBytes int64, n int)
+		Tamper(filename string)
+	}
+	var f faulter
+	switch args[0] {
+	case "godev":
+		f = s.godev
+	case "proxy":
+		f = s.proxy
+	default:
+		ts.Fatalf("unknown server %q", args[0])
+	}
+	switch args[2] {
+	case "status":
+		code, err := strconv.Atoi(args[3])
+		ts.Check(err)
+		n, err := strconv.Atoi(args[4])
+		ts.Check(err)
+		f.FailNext(args[1], n, code)
+	case "cut":
+		after, err := strconv.ParseInt(args[3], 10, 64)
+		ts.Check(err)
+		n, err := strconv.Atoi(args[4])
+		ts.Check(err)
+		f.CutAfter(args[1], after, n)
+	case "tamper":
+		f.Tamper(args[1])
+	default:
+		ts.Fatalf("unknown fault %q", args[2])
+	}
+}
+
+// cmdRequests saves the number of requests both fake servers have seen, or
+// asserts it is unchanged since: requests save|same
+func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
+	s := scriptServers(ts)
+	total := s.godev.HitsMatching("") + s.proxy.HitsMatching("")
+	switch {
+	case len(args) == 1 && args[0] == "save":
+		ts.Setenv("GOVM_TEST_REQUESTS", strconv.Itoa(total))
+	case len(args) == 1 && args[0] == "same":
+		saved, _ := strconv.Atoi(ts.Getenv("GOVM_TEST_REQUESTS"))
+		if (saved == total) == neg {
+			ts.Fatalf("servers saw %d requests since save", total-saved)
+		}
+	default:
+		ts.Fatalf("usage: requests save|same")
+	}
+}
+
+// cmdMtime saves a file's modification time or asserts it is unchanged:
+// mtime FILE save|same
+func cmdMtime(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mtime FILE save|same")
+	}
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	got := strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+	key := "GOVM_TEST_MTIME_" + strconv.Itoa(len(args[0]))
+	switch args[1] {
+	case "save":
+		ts.Setenv(key, got)
+	case "same":
+		if (ts.Getenv(key) == got) == neg {
+			ts.Fatalf("%s modification time changed", args[0])
+		}
+	default:
+		ts.Fatalf("usage: mtime FILE save|same")
+	}
+}
+
+// cmdStatus runs a program and asserts its exit code: status N PROG ARGS...
+// (testscript's own "! exec" only asserts "non-zero"; scripts and Ansible
+// rely on the documented codes, so the tests check them exactly).
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status CODE PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("run %s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", strings.Join(args[1:], " "), got, want)
+	}
+}

@@ -1,0 +1,188 @@
+// Package shim decides which installed toolchain runs when govm is invoked
+// as go, gofmt or go1.X.Y (the shims that `govm setup --shims` places in
+// govm's bin directory), and runs it.
+//
+// The decision is the same one `govm current` and `govm which` report: a
+// pin for the working directory (GOVM_GO_VERSION, .go-version,
+// .tool-versions, go.work, go.mod), else the global `current` link. The hot
+// path only stats and reads small files: no configuration, no network.
+package shim
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+
+	"github.com/govm-dev/govm/internal/activate"
+	"github.com/govm-dev/govm/internal/home"
+	"github.com/govm-dev/govm/internal/proc"
+	"github.com/govm-dev/govm/pkg/goversion"
+	"github.com/govm-dev/govm/pkg/store"
+)
+
+// ErrNoToolchain is wrapped when nothing decides a version, or the decided
+// version is not installed.
+var ErrNoToolchain = errors.New("no Go toolchain")
+
+// versionedName matches the go1.X.Y names Go's own toolchain switch looks
+// for on PATH (GOTOOLCHAIN=auto or path).
+var versionedName = regexp.MustCompile(`^go1(\.[0-9]+){0,2}((rc|beta)[0-9]+)?$`)
+
+// Tool returns the tool a shim name stands for ("go", "gofmt", or the exact
+// release for a go1.X.Y name) and whether argv0 names a shim at all.
+func Tool(argv0 string) (tool string, exact goversion.Version, ok bool) {
+	name := strings.TrimSuffix(filepath.Base(argv0), ".exe")
+	name = strings.TrimSuffix(name, ".EXE")
+	switch name {
+	case "go", "gofmt":
+		return name, goversion.Version{}, true
+	}
+	if versionedName.MatchString(name) {
+		if v, err := goversion.Parse(name); err == nil {
+			return "go", v, true
+		}
+	}
+	return "", goversion.Version{}, false
+}
+
+// Decision is which toolchain runs here, and why.
+type Decision struct {
+	Version goversion.Version
+	// Dir is the toolchain's GOROOT.
+	Dir string
+	// Reason says what decided: "pinned by /repo/.go-version", "GOVM_GO_VERSION",
+	// "global (current link)", "invoked as go1.22.5".
+	Reason string
+	// Pin is the pin that decided, when one did.
+	Pin *goversion.Pin
+}
+
+// Exe is the full path of tool ("go" or "gofmt") in the decided toolchain.
+func (d Decision) Exe(tool string) string {
+	p := filepath.Join(d.Dir, "bin", tool)
+	if runtime.GOOS == "windows" {
+		p += ".exe"
+	}
+	return p
+}
+
+// Decide picks the toolchain for working directory wd.
+func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string) string) (Decision, error) {
+	st := store.New(h.Versions())
+	host := func(v goversion.Version) store.Key {
+		return store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}
+	}
+	if !exact.IsZero() {
+		if !st.Has(host(exact)) {
+			return Decision{}, fmt.Errorf("%w: %s is not installed; run 'govm install %s'", ErrNoToolchain, exact, exact.Number())
+		}
+		return Decision{Version: exact, Dir: st.Root(host(exact)), Reason: "invoked as " + exact.String()}, nil
+	}
+	active := activeVersion(h)
+	pin, err := goversion.FindPin(wd, getenv)
+	switch {
+	case errors.Is(err, goversion.ErrNoPin):
+		if active.IsZero() {
+			return Decision{}, fmt.Errorf("%w: no version is active and nothing pins one in %s; run 'govm use VERSION'", ErrNoToolchain, wd)
+		}
+		return Decision{Version: active, Dir: st.Root(host(active)), Reason: "global (current link)"}, nil
+	case err != nil:
+		return Decision{}, err
+	}
+	v, ok := SelectInstalled(pin.Request, st, active)
+	if !ok {
+		return Decision{}, fmt.Errorf("%w: %s wants %s, which is not installed; run 'govm install' here (or 'govm install %s')", ErrNoToolchain, pin.Source(), pin.Request, pin.Request)
+	}
+	return Decision{Version: v, Dir: st.Root(host(v)), Reason: "pinned by " + pin.Source(), Pin: &pin}, nil
+}
+
+// SelectInstalled picks the installed host toolchain that satisfies req. An
+// exact request needs that release. A go.mod minimum is satisfied by the
+// active version when it is new enough (as the go command uses the local
+// toolchain when it suffices), else by the newest installed match; other
+// requests take the newest installed match.
+func SelectInstalled(req goversion.Request, st *store.Store, active goversion.Version) (goversion.Version, bool) {
+	if v, ok := req.Exact(); ok {
+		return v, st.Has(store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH})
+	}
+	// Any release at least the minimum will do, even a prerelease that is
+	// already active, exactly as the go command accepts a newer local toolchain.
+	if _, isMin := req.Minimum(); isMin && !active.IsZero() && req.Matches(active, goversion.ResolveOptions{Pre: true}) {
+		return active, true
+	}
+	list, err := st.List()
+	if err != nil {
+		return goversion.Version{}, false
+	}
+	for _, in := range list { // newest first
+		if in.Key.OS == runtime.GOOS && in.Key.Arch == runtime.GOARCH && req.Matches(in.Key.Version, goversion.ResolveOptions{}) {
+			return in.Key.Version, true
+		}
+	}
+	return goversion.Version{}, false
+}
+
+// activeVersion is the version the current link points at, or zero.
+func activeVersion(h home.Home) goversion.Version {
+	target, err := activate.ReadCurrent(h.Current())
+	if err != nil {
+		return goversion.Version{}
+	}
+	v, err := goversion.Parse(filepath.Base(target))
+	if err != nil {
+		return goversion.Version{}
+	}
+	return v
+}
+
+// HomeOf finds the govm home for a shim: the parent of the directory the
+// executable lives in when that holds a versions directory (shims live in
+// <home>/bin), else GOVM_HOME or the default.
+func HomeOf(exe string, getenv func(string) string) (home.Home, error) {
+	if h := getenv("GOVM_HOME"); h != "" {
+		return home.New(h)
+	}
+	if exe != "" {
+		root := filepath.Dir(filepath.Dir(exe))
+		if fi, err := os.Stat(filepath.Join(root, "versions")); err == nil && fi.IsDir() {
+			return home.New(root)
+		}
+	}
+	return home.Default(getenv)
+}
+
+// Main runs the shim: decides the toolchain and replaces this process with
+// it (a child process with forwarded exit code and Ctrl+C on Windows). It
+// returns an exit code only when it could not run the tool.
+func Main(argv0 string, args []string) int {
+	tool, exact, _ := Tool(argv0)
+	exe, _ := os.Executable()
+	h, err := HomeOf(exe, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "govm shim: %v\n", err)
+		return 1
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "govm shim: %v\n", err)
+		return 1
+	}
+	d, err := Decide(h, wd, exact, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "govm shim (%s): %v\n", tool, err)
+		return 1
+	}
+	target := d.Exe(tool)
+	// A GOROOT left in the environment would make the chosen toolchain use
+	// another one's standard library; each toolchain finds its own root.
+	env := proc.EnvWith(os.Environ(), nil, "GOROOT")
+	if err := proc.Exec(target, append([]string{target}, args...), env); err != nil {
+		fmt.Fprintf(os.Stderr, "govm shim: run %s: %v\n", target, err)
+		return 1
+	}
+	return 0
+}
