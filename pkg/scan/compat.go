@@ -90,9 +90,7 @@ func CheckCompat(ctx context.Context, g *Graph, target goversion.Version, opts C
 		return nil, fmt.Errorf("compatibility check: no target Go version")
 	}
 	c := &Compat{Target: target.String(), RequiredGo: g.GoVersion, RequiredBy: modString(g.GoVersionFrom)}
-	above := func(goLine string) bool {
-		return goLine != "" && version.Compare("go"+goLine, target.String()) > 0
-	}
+	above := func(goLine string) bool { return goLineAbove(goLine, target) }
 	seen := map[module.Version]bool{}
 	for _, lm := range g.LoadedGoMods(ctx) {
 		seen[lm.Module] = true
@@ -175,8 +173,13 @@ func toolchainAbove(name string, above func(string) bool) bool {
 	return above(v.Number())
 }
 
+// goLineAbove reports whether a go.mod go line asks for more than target.
+func goLineAbove(goLine string, target goversion.Version) bool {
+	return goLine != "" && version.Compare("go"+goLine, target.String()) > 0
+}
+
 // findFixes looks, for each distinct blocking dependency, for the newest
-// version whose go line fits target.
+// version whose go line fits target. g may be nil (binaries).
 func findFixes(ctx context.Context, g *Graph, blockers []Blocker, target goversion.Version, opts CompatOptions) error {
 	if opts.Source == nil {
 		return nil
@@ -202,13 +205,14 @@ func findFixes(ctx context.Context, g *Graph, blockers []Blocker, target goversi
 		}
 		r := &result{}
 		results[b.Path] = r
-		if m := g.Module(b.Path); m != nil && m.Replace != nil {
-			r.note = "replaced in go.mod: change the replacement"
-			continue
-		}
 		current := b.Version
-		if m := g.Module(b.Path); m != nil {
-			current = m.Version
+		if g != nil {
+			if m := g.Module(b.Path); m != nil && m.Replace != nil {
+				r.note = "replaced in go.mod: change the replacement"
+				continue
+			} else if m != nil {
+				current = m.Version
+			}
 		}
 		path := b.Path
 		eg.Go(func() error {
