@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,6 +135,7 @@ func TestScripts(t *testing.T) {
 			"status":   cmdStatus,
 			"requests": cmdRequests,
 			"mtime":    cmdMtime,
+			"ranges":   cmdRanges,
 		},
 	})
 }
@@ -253,6 +255,19 @@ func cmdMtime(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	default:
 		ts.Fatalf("usage: mtime FILE save|same")
+	}
+}
+
+// cmdRanges asserts that the fake go.dev saw a Range request for a path:
+// ranges godev PATH RANGE
+func cmdRanges(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 || args[0] != "godev" {
+		ts.Fatalf("usage: ranges godev PATH RANGE")
+	}
+	got := scriptServers(ts).godev.RangeRequests(args[1])
+	found := slices.Contains(got, args[2])
+	if found == neg {
+		ts.Fatalf("Range requests for %s: %q; want %s%q", args[1], got, map[bool]string{true: "no ", false: ""}[neg], args[2])
 	}
 }
 
