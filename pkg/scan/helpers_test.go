@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/mod/module"
@@ -104,6 +105,7 @@ func writeTree(t testing.TB, root string, files map[string][]byte) {
 type fakeProxy struct {
 	*httptest.Server
 	mods map[module.Version][]byte
+	mu   sync.Mutex
 	hits map[string]int
 }
 
@@ -128,7 +130,9 @@ func newFakeProxy(t testing.TB, mods map[module.Version][]byte) *fakeProxy {
 		byURL["/"+ep+"/@v/list"] = []byte(strings.Join(vs, "\n") + "\n")
 	}
 	fp.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fp.mu.Lock()
 		fp.hits[r.URL.Path]++
+		fp.mu.Unlock()
 		data, ok := byURL[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
