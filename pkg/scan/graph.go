@@ -126,6 +126,9 @@ func (g *reqGraph) pathTo(m module.Version) []module.Version {
 type graphBuilder struct {
 	l     *loader
 	limit int
+	// vendor: the go command's vendor mode, where every vendored go.mod
+	// (as modules.txt records it) counts as loaded.
+	vendor bool
 }
 
 // read loads the graph from roots the way cmd/go's readModGraph does: a
@@ -314,7 +317,7 @@ func (b *graphBuilder) build(ctx context.Context) (*reqGraph, error) {
 	if main.file.Go != nil {
 		gv = main.file.Go.Version
 	}
-	if !isPrunedGo(gv) {
+	if !isPrunedGo(gv) || b.vendor {
 		return b.read(ctx, unpruned, roots)
 	}
 	g, err := b.read(ctx, pruned, roots)

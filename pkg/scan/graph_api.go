@@ -19,6 +19,11 @@ type GraphOptions struct {
 	GoWork string
 	// Concurrency bounds parallel fetches; 0 means 8.
 	Concurrency int
+	// Vendor computes the graph as the go command does with -mod=vendor:
+	// from the main go.mod and vendor/modules.txt only, without Source,
+	// with go lines from the modules.txt annotations. Workspaces are not
+	// supported in this mode.
+	Vendor bool
 }
 
 // Module is one module of the build list.
@@ -75,7 +80,7 @@ type Graph struct {
 // without building anything: module graph pruning, MVS, replace and exclude
 // directives and go.work are applied as the go command applies them.
 func LoadGraph(ctx context.Context, dir string, opts GraphOptions) (*Graph, error) {
-	if opts.Source == nil {
+	if opts.Source == nil && !opts.Vendor {
 		return nil, fmt.Errorf("scan %s: no module source configured", dir)
 	}
 	ms, err := loadMainSet(dir, opts.GoWork)
@@ -86,7 +91,15 @@ func LoadGraph(ctx context.Context, dir string, opts GraphOptions) (*Graph, erro
 	if limit <= 0 {
 		limit = 8
 	}
-	b := &graphBuilder{l: newLoader(ms, opts.Source), limit: limit}
+	b := &graphBuilder{l: newLoader(ms, opts.Source), limit: limit, vendor: opts.Vendor}
+	if opts.Vendor {
+		vs, err := loadVendor(ms)
+		if err != nil {
+			return nil, fmt.Errorf("scan %s: %w", dir, err)
+		}
+		b.l = newLoader(ms, noFetch{})
+		vs.seed(b.l)
+	}
 	rg, err := b.build(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", dir, err)

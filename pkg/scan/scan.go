@@ -28,6 +28,9 @@ type Options struct {
 	GoWork string
 	// Source supplies go.mod files and version lists. Required.
 	Source ModSource
+	// Vendor reads the graph from vendor/modules.txt as -mod=vendor does
+	// (see GraphOptions.Vendor); without a Source it implies Offline.
+	Vendor bool
 	// Offline skips everything that needs version lists (fitting versions of
 	// blockers, outdated modules): an offline source knows only what is cached.
 	Offline bool
@@ -84,6 +87,9 @@ type BinaryReport struct {
 // a go.mod hash that does not match go.sum, an unusable vulnerability
 // database, a file that is not a Go executable).
 func Scan(ctx context.Context, opts Options) (*Report, error) {
+	if opts.Source == nil && opts.Vendor {
+		opts.Source, opts.Offline = noFetch{}, true
+	}
 	if opts.Source == nil {
 		return nil, fmt.Errorf("scan: no module source configured")
 	}
@@ -110,7 +116,7 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 }
 
 func scanModule(ctx context.Context, r *Report, src, fixSrc ModSource, opts Options) error {
-	g, err := LoadGraph(ctx, opts.Dir, GraphOptions{Source: src, GoWork: opts.GoWork, Concurrency: opts.Concurrency})
+	g, err := LoadGraph(ctx, opts.Dir, GraphOptions{Source: src, GoWork: opts.GoWork, Concurrency: opts.Concurrency, Vendor: opts.Vendor})
 	if err != nil {
 		return err
 	}
