@@ -43,7 +43,7 @@ func TestParseVendorModules(t *testing.T) {
 func TestVendorGraph(t *testing.T) {
 	root := tempDir(t)
 	writeTree(t, root, map[string][]byte{
-		"go.mod": []byte("module example.com/main\n\ngo 1.21\n\nrequire (\n\texample.com/a v1.2.0\n\texample.com/c v1.0.0\n)\n\nrequire example.com/b v1.0.0 // indirect\n\nreplace example.com/b => example.com/bfork v1.0.1\n"),
+		"go.mod":             []byte("module example.com/main\n\ngo 1.21\n\nrequire (\n\texample.com/a v1.2.0\n\texample.com/c v1.0.0\n)\n\nrequire example.com/b v1.0.0 // indirect\n\nreplace example.com/b => example.com/bfork v1.0.1\n"),
 		"vendor/modules.txt": []byte(testModulesTxt),
 	})
 	g, err := LoadGraph(context.Background(), root, GraphOptions{Vendor: true})
