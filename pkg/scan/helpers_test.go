@@ -149,11 +149,16 @@ func newFakeProxy(t testing.TB, mods map[module.Version][]byte) *fakeProxy {
 // Workspace mode refuses -mod=mod, so workspace is true drops it.
 func goListM(t testing.TB, dir, proxyURL, gowork string, workspace bool) (string, bool) {
 	t.Helper()
+	return goListMIn(t, tempDir(t), dir, proxyURL, gowork, workspace)
+}
+
+// goListMIn is goListM with GOMODCACHE at home/modcache.
+func goListMIn(t testing.TB, home, dir, proxyURL, gowork string, workspace bool) (string, bool) {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go command not found: the oracle needs it")
 	}
-	home := tempDir(t)
 	cmd := exec.Command(goBin, "list", "-m", "all")
 	cmd.Dir = dir
 	goflags := "-mod=mod"
