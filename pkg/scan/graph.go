@@ -235,8 +235,10 @@ func (b *graphBuilder) read(ctx context.Context, mode pruning, roots []module.Ve
 }
 
 // prefetch loads the summaries of a wave concurrently, bounded by b.limit.
+// One failure does not cancel the others: summaries are cached, errors
+// included, and a cancelled sibling would be remembered as failed.
 func prefetch[T any](ctx context.Context, b *graphBuilder, items []T, mod func(T) module.Version) error {
-	eg, ctx := errgroup.WithContext(ctx)
+	var eg errgroup.Group
 	eg.SetLimit(b.limit)
 	for _, it := range items {
 		m := mod(it)

@@ -105,3 +105,28 @@ func TestGraphNoGoMod(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
 }
+
+// A module beyond the pruning horizon is listed without its go.mod being
+// needed: when it cannot be fetched the graph still loads, and the module
+// says why its go line is unknown.
+func TestGraphUnloadedModuleMayBeMissing(t *testing.T) {
+	fx := loadFixture(t, "../../testdata/scan/graph/pruning.txtar")
+	delete(fx.mods, modV("example.com/q", "v1.0.0"))
+	root := tempDir(t)
+	writeTree(t, root, fx.tree)
+	proxy := newFakeProxy(t, fx.mods)
+	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := g.Module("example.com/q")
+	if q == nil || q.Loaded || q.Error == "" || q.GoVersion != "" {
+		t.Fatalf("q = %+v, want listed, not loaded, with an error", q)
+	}
+	if p := g.Module("example.com/p"); p == nil || !p.Loaded || p.GoVersion != "1.21" || !p.Direct {
+		t.Errorf("p = %+v, want loaded direct go 1.21", p)
+	}
+	if o4 := g.Module("example.com/o4"); o4 == nil || !o4.Loaded {
+		t.Errorf("o4 = %+v, want loaded through the unpruned old module", o4)
+	}
+}
