@@ -48,8 +48,9 @@ func TestGeneratedGraphMatchesGoListM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command over 300 modules")
 	}
-	for _, seed := range []int64{42, 7, 12} {
+	for _, seed := range []int64{42, 7} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
 			mods, tree := generatedGraphSeed(300, seed)
 			proxy := newFakeProxy(t, mods)
 			oracle, root := tempDir(t), tempDir(t)
