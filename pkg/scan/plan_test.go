@@ -127,3 +127,17 @@ func TestCheckOutdatedNoVersionList(t *testing.T) {
 		t.Errorf("got %+v, want an error saying the list is unavailable", o)
 	}
 }
+
+func TestToolchainAbove(t *testing.T) {
+	target := goversion.MustParse("1.22.5")
+	above := func(goLine string) bool { return goLineAbove(goLine, target) }
+	tests := map[string]bool{
+		"go1.22.5": false, "go1.22.6": true, "go1.23.4+auto": true, "go1.21.0-custom": false,
+		"default": false, "go1.22": false, "go1.23rc1": true,
+	}
+	for name, want := range tests {
+		if got := toolchainAbove(name, above); got != want {
+			t.Errorf("toolchainAbove(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
