@@ -155,4 +155,3 @@ func parentDirs(rel string) []string {
 	}
 	return dirs
 }
-
