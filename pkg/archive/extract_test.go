@@ -16,13 +16,20 @@ import (
 
 func TestExtractTarGzToolchainLayout(t *testing.T) {
 	out, parent := sandbox(t)
+	// Symlinks need privileges on Windows (and Wine has none): there the
+	// same archive is tested with the symlink left out.
+	symlinks := runtime.GOOS != "windows"
+	link := tarEntry{name: "go/lib/link.go", typeflag: tar.TypeSymlink, link: "../src/fmt/print.go"}
+	if !symlinks {
+		link = file("go/lib/link.go", "../src/fmt/print.go")
+	}
 	data := makeTarGz(t,
 		tarEntry{name: "go/", typeflag: tar.TypeDir},
 		tarEntry{name: "go/bin/go", typeflag: tar.TypeReg, body: "ELF go", mode: 0o755},
 		file("go/VERSION", "go1.22.5\n"),
 		tarEntry{name: "go/src/", typeflag: tar.TypeDir},
 		file("go/src/fmt/print.go", "package fmt\n"),
-		tarEntry{name: "go/lib/link.go", typeflag: tar.TypeSymlink, link: "../src/fmt/print.go"},
+		link,
 		tarEntry{name: "go/misc/same.go", typeflag: tar.TypeLink, link: "go/src/fmt/print.go"},
 		tarEntry{name: "pax_global_header", typeflag: tar.TypeXGlobalHeader},
 	)
@@ -37,7 +44,7 @@ func TestExtractTarGzToolchainLayout(t *testing.T) {
 	if got := readFile(t, filepath.Join(out, "misc", "same.go")); got != "package fmt\n" {
 		t.Errorf("hard link content %q", got)
 	}
-	if runtime.GOOS != "windows" {
+	if symlinks {
 		if got := readFile(t, filepath.Join(out, "lib", "link.go")); got != "package fmt\n" {
 			t.Errorf("symlink content %q", got)
 		}
@@ -59,6 +66,9 @@ func TestExtractTarGzToolchainLayout(t *testing.T) {
 		{"lib/link.go", fs.ModeSymlink | 0o777, "../src/fmt/print.go"},
 		{"misc/same.go", 0o644, "package fmt\n"},
 	}
+	if !symlinks {
+		want[5].mode = 0o644
+	}
 	if len(m) != len(want) {
 		t.Fatalf("manifest has %d entries, want %d: %+v", len(m), len(want), m)
 	}
@@ -71,7 +81,7 @@ func TestExtractTarGzToolchainLayout(t *testing.T) {
 			t.Errorf("manifest[%d] size %d, want %d", i, e.Size, len(w.body))
 		}
 	}
-	if m[5].LinkTarget != "../src/fmt/print.go" {
+	if symlinks && m[5].LinkTarget != "../src/fmt/print.go" {
 		t.Errorf("symlink target %q", m[5].LinkTarget)
 	}
 }
