@@ -1,9 +1,11 @@
 package doctor
 
 import (
+	"io"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/govm-dev/govm/pkg/modproxy"
 )
 
 // goEnvValue is one go command setting and where it came from, in the go
@@ -25,40 +27,22 @@ func (v goEnvValue) set() bool { return v.Origin != "" }
 // hundred bytes, and doctor must not be slowed by a huge file.
 const maxGoEnvFile = 1 << 20
 
-// parseGoEnvFile reads a go env file (KEY=VALUE lines, as `go env -w`
-// writes and $GOROOT/go.env ships) into a map. Like the go command, it takes
-// the value verbatim after the first '=', skips blank lines, comments and
-// lines without '=', and lets a later line override an earlier one.
-func parseGoEnvFile(data []byte) map[string]string {
-	out := map[string]string{}
-	if len(data) > maxGoEnvFile {
-		data = data[:maxGoEnvFile]
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSuffix(line, "\r")
-		if t := strings.TrimSpace(line); t == "" || t[0] == '#' {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			continue
-		}
-		out[k] = v
-	}
-	return out
-}
-
 // readGoEnvFile parses path, returning nil when it cannot be read.
 func readGoEnvFile(path string) map[string]string {
 	if path == "" {
 		return nil
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil
 	}
-	return parseGoEnvFile(data)
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxGoEnvFile))
+	if err != nil {
+		return nil
+	}
+	// One parser for the format across govm, the one modproxy uses.
+	return modproxy.ParseEnvFile(data)
 }
 
 // userGoEnvFile is the file `go env -w` writes: $GOENV, else

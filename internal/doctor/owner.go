@@ -38,6 +38,9 @@ type owner struct {
 // would make any versions/goX/bin look like current/bin).
 func (e *Env) ownerOf(exe string) owner {
 	dir := filepath.Dir(exe)
+	if e.windows() {
+		dir = filepathDir(exe) // '\' separates even when tests run on Linux
+	}
 	same := func(a, b string) bool { return cleanEqual(a, b, e.windows()) }
 	switch {
 	case same(dir, e.Home.CurrentBin()):

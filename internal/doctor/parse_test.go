@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"reflect"
 	"testing"
 
 	"github.com/govm-dev/govm/pkg/goversion"
@@ -62,41 +61,6 @@ func FuzzParseGOTOOLCHAIN(f *testing.F) {
 		}
 		if back, err := parseGOTOOLCHAIN(got.String()); err != nil || back != got {
 			t.Fatalf("%q -> %q does not round-trip: %+v, %v", s, got.String(), back, err)
-		}
-	})
-}
-
-func TestParseGoEnvFile(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		want map[string]string
-	}{
-		{"go env -w output", "GOTOOLCHAIN=go1.22.5\nGOPROXY=https://corp/proxy,direct\n",
-			map[string]string{"GOTOOLCHAIN": "go1.22.5", "GOPROXY": "https://corp/proxy,direct"}},
-		{"GOROOT go.env with comments", "# This file contains the initial defaults\n\nGOPROXY=https://proxy.golang.org,direct\nGOSUMDB=sum.golang.org\nGOTOOLCHAIN=auto\n",
-			map[string]string{"GOPROXY": "https://proxy.golang.org,direct", "GOSUMDB": "sum.golang.org", "GOTOOLCHAIN": "auto"}},
-		{"CRLF and value with =", "GOFLAGS=-ldflags=-s\r\n", map[string]string{"GOFLAGS": "-ldflags=-s"}},
-		{"later line wins, junk skipped", "A=1\nnonsense\n=x\nA=2\n", map[string]string{"A": "2"}},
-		{"empty value kept", "GOBIN=\n", map[string]string{"GOBIN": ""}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := parseGoEnvFile([]byte(tt.in)); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-func FuzzParseGoEnvFile(f *testing.F) {
-	f.Add([]byte("GOTOOLCHAIN=auto\n# c\nX=y=z\r\n"))
-	f.Add([]byte("=\n\n="))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for k := range parseGoEnvFile(data) {
-			if k == "" || k[0] == '#' {
-				t.Fatalf("key %q from %q", k, data)
-			}
 		}
 	})
 }
