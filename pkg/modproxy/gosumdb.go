@@ -9,8 +9,9 @@ import (
 )
 
 // DefaultSumDBKey is the verifier key of sum.golang.org that the go command
-// has built in; GOSUMDB=sum.golang.org means this key.
-const DefaultSumDBKey = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ua2ZmJmgmuL3b/Jq"
+// has built in (cmd/go/internal/modfetch/key.go); GOSUMDB=sum.golang.org
+// means this key.
+const DefaultSumDBKey = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"
 
 // SumDB is the checksum database a GOSUMDB value selects.
 type SumDB struct {
