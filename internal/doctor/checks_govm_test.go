@@ -51,6 +51,7 @@ func TestCurrent(t *testing.T) {
 	})
 	t.Run("nothing active, fix uses the newest", func(t *testing.T) {
 		m := newMachine(t)
+		m.needLinks()
 		m.install("go1.21.13")
 		m.install("go1.22.5")
 		f := only(t, m.run(false, "GOVM-CURRENT"))

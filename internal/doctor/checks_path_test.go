@@ -213,7 +213,8 @@ func TestPathHygiene(t *testing.T) {
 func TestPathGoBin(t *testing.T) {
 	t.Run("default GOPATH not on PATH, empty", func(t *testing.T) {
 		m := newMachine(t)
-		expect(t, only(t, m.run(false, "PATH-GOBIN")), Info, "nothing is installed there yet", "export PATH")
+		bin := filepath.Join(m.env["HOME"], "go", "bin")
+		expect(t, only(t, m.run(false, "PATH-GOBIN")), Info, "nothing is installed there yet", bin)
 	})
 	t.Run("default GOPATH with tools", func(t *testing.T) {
 		m := newMachine(t)
