@@ -72,8 +72,6 @@ func TestPathGo(t *testing.T) {
 
 func TestPathGoWindowsSystemFirst(t *testing.T) {
 	m := newMachine(t)
-	m.install("go1.22.5")
-	m.use("go1.22.5")
 	msi := filepath.Join(m.root, "Program Files", "Go", "bin")
 	m.write(filepath.Join(msi, "go.exe"), "")
 	m.write(filepath.Join(m.home.CurrentBin(), "go.exe"), "") // what Windows would find
