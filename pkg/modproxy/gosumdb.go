@@ -72,7 +72,7 @@ func ParseGOSUMDB(v string) (SumDB, error) {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			return SumDB{}, fmt.Errorf("GOSUMDB=%q: %w: %q is not an http(s) URL", v, ErrConfig, fields[1])
 		}
-		db.URL = strings.TrimSuffix(u.String(), "/")
+		db.URL = strings.TrimRight(u.String(), "/")
 	}
 	return db, nil
 }

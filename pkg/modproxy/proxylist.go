@@ -87,5 +87,5 @@ func proxyBaseURL(entry string) (string, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("%w: proxy %q must not carry a query or fragment", ErrConfig, entry)
 	}
-	return strings.TrimSuffix(u.String(), "/"), nil
+	return strings.TrimRight(u.String(), "/"), nil
 }

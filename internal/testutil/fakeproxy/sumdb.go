@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"os"
+	"io/fs"
 	"sync"
 
 	"golang.org/x/mod/module"
@@ -145,7 +145,9 @@ func (d *database) Lookup(_ context.Context, m module.Version) (int64, error) {
 	defer d.mu.Unlock()
 	id, ok := d.index[m.Path+"@"+m.Version]
 	if !ok {
-		return 0, fmt.Errorf("%s@%s: %w", m.Path, m.Version, os.ErrNotExist)
+		// A *PathError, because the sumdb server tests with os.IsNotExist,
+		// which does not see through fmt wrapping.
+		return 0, &fs.PathError{Op: "lookup", Path: m.Path + "@" + m.Version, Err: fs.ErrNotExist}
 	}
 	return id, nil
 }
