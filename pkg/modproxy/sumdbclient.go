@@ -55,7 +55,7 @@ func (c *checksumDB) resolveBase(ctx context.Context) (string, error) {
 			return "", err
 		}
 		if !p.FallbackOnError && !errors.Is(err, ErrNotFound) {
-			return "", fmt.Errorf("checksum database %s: %w", c.db.Name, err)
+			return "", err
 		}
 	}
 	c.base = base
