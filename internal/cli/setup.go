@@ -128,6 +128,13 @@ func (a *app) placeSelf(h home.Home, shims bool) error {
 	if err := shim.PlaceBinary(exe, h.Bin(), "govm"); err != nil {
 		return err
 	}
+	// Release archives ship govm-shim beside govm: a smaller program that
+	// starts faster than govm, used for the shims when present.
+	if slim := filepath.Join(filepath.Dir(exe), exeFile("govm-shim")); fileExists(slim) {
+		if err := shim.PlaceBinary(slim, h.Bin(), "govm-shim"); err != nil {
+			return err
+		}
+	}
 	if !shims {
 		return nil
 	}
@@ -140,13 +147,15 @@ func (a *app) syncShims(h home.Home, force bool) error {
 	if !force && !shim.Enabled(h.Bin()) {
 		return nil
 	}
-	// Link shims to the stable copy in bin/, not to whatever binary runs
-	// now (a `go run` build lives in a temporary directory).
-	exe := filepath.Join(h.Bin(), "govm")
-	if runtime.GOOS == "windows" {
-		exe += ".exe"
+	// Link shims to the stable copies in bin/ (govm-shim, else govm), not
+	// to whatever binary runs now (a `go run` build lives in a temporary
+	// directory).
+	exe := filepath.Join(h.Bin(), exeFile("govm-shim"))
+	if !fileExists(exe) {
+		exe = filepath.Join(h.Bin(), exeFile("govm"))
 	}
-	if _, err := os.Stat(exe); err != nil {
+	if !fileExists(exe) {
+		var err error
 		if exe, err = os.Executable(); err != nil {
 			return err
 		}
@@ -166,4 +175,17 @@ func (a *app) syncShims(h home.Home, force bool) error {
 		}
 	}
 	return shim.Sync(exe, h.Bin(), vs)
+}
+
+// exeFile adds .exe on Windows.
+func exeFile(name string) string {
+	if runtime.GOOS == "windows" {
+		return name + ".exe"
+	}
+	return name
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
 }
