@@ -19,6 +19,7 @@ func (a *app) commands() []*cobra.Command {
 		a.envCommand(),
 		a.pruneCommand(),
 		a.verifyCommand(),
+		a.doctorCommand(),
 		a.cacheCommand(),
 		a.versionCommand(),
 		a.completionCommand(),

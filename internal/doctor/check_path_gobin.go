@@ -62,6 +62,6 @@ func checkPathGoBin(_ context.Context, e *Env) []Finding {
 			Fix:     fix}}
 	}
 	return []Finding{{Severity: Warning, Details: details,
-		Message: fmt.Sprintf("%s (%s) holds %d programs but is not on PATH: tools you go install do not run by name", dir, origin, len(entries)),
+		Message: fmt.Sprintf("%s (%s) holds %s but is not on PATH: tools you go install do not run by name", dir, origin, count(len(entries), "program", "programs")),
 		Fix:     fix}}
 }

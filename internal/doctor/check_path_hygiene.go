@@ -65,16 +65,16 @@ func checkPathHygiene(_ context.Context, e *Env) []Finding {
 	}
 	if len(dups) > 0 {
 		out = append(out, Finding{Severity: Info, Details: map[string]any{"duplicates": dups},
-			Message: fmt.Sprintf("%d directories are on PATH more than once: %s", len(dups), listSome(dups)),
+			Message: fmt.Sprintf("%s on PATH more than once: %s", count(len(dups), "directory is", "directories are"), listSome(dups)),
 			Fix:     "remove the repeats from your shell profile (or the Environment Variables dialog)"})
 	}
 	if len(dead) > 0 {
 		out = append(out, Finding{Severity: Info, Details: map[string]any{"missing": dead},
-			Message: fmt.Sprintf("%d PATH entries do not exist: %s", len(dead), listSome(dead)),
+			Message: fmt.Sprintf("%s: %s", count(len(dead), "PATH entry does not exist", "PATH entries do not exist"), listSome(dead)),
 			Fix:     "remove them from your shell profile (or the Environment Variables dialog)"})
 	}
 	if len(out) == 0 {
-		out = append(out, Finding{Severity: OK, Message: fmt.Sprintf("PATH has %d entries, all present and distinct", len(seen))})
+		out = append(out, Finding{Severity: OK, Message: "PATH has " + count(len(seen), "entry", "entries") + ", all present and distinct"})
 	}
 	return out
 }

@@ -41,7 +41,7 @@ func checkStale(_ context.Context, e *Env) []Finding {
 		all := append(append([]string{}, stale...), partials...)
 		out = append(out, Finding{Severity: Warning, Fixable: true,
 			Details: map[string]any{"staging": nonNil(stale), "partial_downloads": nonNil(partials)},
-			Message: fmt.Sprintf("%d leftovers of interrupted installs or downloads take space: %s", len(all), listSome(all)),
+			Message: fmt.Sprintf("%s of interrupted installs or downloads %s space: %s", count(len(all), "leftover", "leftovers"), map[bool]string{true: "takes", false: "take"}[len(all) == 1], listSome(all)),
 			Fix:     "govm doctor --fix GOVM-STALE"})
 	}
 	problems, err := st.Problems()
@@ -99,5 +99,5 @@ func describeRemoved(paths []string) string {
 	if len(paths) == 0 {
 		return "nothing was left to remove"
 	}
-	return fmt.Sprintf("removed %d leftovers: %s", len(paths), strings.Join(paths, ", "))
+	return fmt.Sprintf("removed %s: %s", count(len(paths), "leftover", "leftovers"), strings.Join(paths, ", "))
 }

@@ -51,7 +51,7 @@ func checkVerify(ctx context.Context, e *Env) []Finding {
 		if len(rep.Extra) > 0 {
 			// Extra files are usually build caches or tools a user added;
 			// they do not change what runs, so they are not a problem.
-			msg += fmt.Sprintf(" (%d extra files, not part of the release)", len(rep.Extra))
+			msg += fmt.Sprintf(" (%s, not part of the release)", count(len(rep.Extra), "extra file", "extra files"))
 		}
 		return []Finding{{Severity: OK, Details: details, Message: msg}}
 	}

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -35,6 +36,10 @@ func checkVersions(ctx context.Context, e *Env) []Finding {
 			Fix: "govm doctor --online VERSIONS-SUPPORT"}}
 	}
 	rels, err := e.Releases(ctx)
+	if errors.Is(err, release.ErrUnavailable) {
+		return []Finding{{Severity: Info, Message: "no cached release index to compare " + v.String() + " with (doctor stays offline unless asked)",
+			Fix: "govm doctor --online VERSIONS-SUPPORT (or govm list-remote, which caches the index)"}}
+	}
 	if err != nil {
 		return []Finding{{Severity: Info, Message: fmt.Sprintf("cannot compare %s with the release index: %v", v, err),
 			Fix: "govm doctor --online VERSIONS-SUPPORT (or govm list-remote, which caches the index)"}}

@@ -192,15 +192,15 @@ func TestPathHygiene(t *testing.T) {
 	a := filepath.Join(m.root, "a")
 	m.mkdir(a)
 	m.appendPath(a)
-	expect(t, only(t, m.run(false, "PATH-HYGIENE")), OK, "1 entries, all present", "")
+	expect(t, only(t, m.run(false, "PATH-HYGIENE")), OK, "1 entry, all present", "")
 	m.appendPath(a)
 	m.appendPath(filepath.Join(m.root, "gone"))
 	rep := m.run(false, "PATH-HYGIENE")
 	if len(rep.Checks) != 2 {
 		t.Fatalf("findings %+v", rep.Checks)
 	}
-	expect(t, rep.Checks[0], Info, "1 directories are on PATH more than once: "+a, "remove the repeats")
-	expect(t, rep.Checks[1], Info, "1 PATH entries do not exist: "+filepath.Join(m.root, "gone"), "")
+	expect(t, rep.Checks[0], Info, "1 directory is on PATH more than once: "+a, "remove the repeats")
+	expect(t, rep.Checks[1], Info, "1 PATH entry does not exist: "+filepath.Join(m.root, "gone"), "")
 
 	long := strings.Repeat(`C:\x;`, 1500) // 7500 characters
 	e := &Env{GOOS: "windows", Getenv: func(k string) string { return map[string]string{"PATH": long}[k] }}
@@ -218,7 +218,7 @@ func TestPathGoBin(t *testing.T) {
 		m := newMachine(t)
 		bin := filepath.Join(m.env["HOME"], "go", "bin")
 		m.exe(filepath.Join(bin, "gopls"))
-		expect(t, only(t, m.run(false, "PATH-GOBIN")), Warning, fmt.Sprintf("%s (the default GOPATH) holds 1 programs but is not on PATH", bin), bin)
+		expect(t, only(t, m.run(false, "PATH-GOBIN")), Warning, fmt.Sprintf("%s (the default GOPATH) holds 1 program but is not on PATH", bin), bin)
 	})
 	t.Run("GOBIN on PATH", func(t *testing.T) {
 		m := newMachine(t)

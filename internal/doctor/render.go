@@ -134,3 +134,11 @@ func RenderList(w io.Writer, checks []Check) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// count renders "1 directory is" or "3 directories are".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
