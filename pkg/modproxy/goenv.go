@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -130,27 +131,29 @@ func goEnvFile(getenv func(string) string, goos string) (string, Origin) {
 }
 
 // userConfigDir is os.UserConfigDir computed from getenv, so that tests
-// and callers with a synthetic environment get the same answer.
+// and callers with a synthetic environment get the same answer. Paths for
+// Unix-like systems are joined with slashes whatever the host, so the
+// logic can be checked for every goos on one machine.
 func userConfigDir(getenv func(string) string, goos string) string {
 	switch goos {
 	case "windows":
 		return getenv("AppData")
 	case "darwin", "ios":
 		if h := getenv("HOME"); h != "" {
-			return filepath.Join(h, "Library", "Application Support")
+			return path.Join(h, "Library", "Application Support")
 		}
 		return ""
 	case "plan9":
 		if h := getenv("home"); h != "" {
-			return filepath.Join(h, "lib")
+			return path.Join(h, "lib")
 		}
 		return ""
 	}
-	if d := getenv("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
+	if d := getenv("XDG_CONFIG_HOME"); d != "" && path.IsAbs(d) {
 		return d
 	}
 	if h := getenv("HOME"); h != "" {
-		return filepath.Join(h, ".config")
+		return path.Join(h, ".config")
 	}
 	return ""
 }

@@ -115,7 +115,7 @@ func TestUserConfigDir(t *testing.T) {
 	tests := []struct{ goos, want string }{
 		{"linux", "/x"},
 		{"windows", `C:\Users\g\AppData\Roaming`},
-		{"darwin", filepath.Join("/h", "Library", "Application Support")},
+		{"darwin", "/h/Library/Application Support"},
 	}
 	for _, tt := range tests {
 		if got := userConfigDir(env, tt.goos); got != tt.want {
@@ -123,7 +123,7 @@ func TestUserConfigDir(t *testing.T) {
 		}
 	}
 	relXDG := mapEnv(map[string]string{"HOME": "/h", "XDG_CONFIG_HOME": "rel"})
-	if got := userConfigDir(relXDG, "linux"); got != filepath.Join("/h", ".config") {
+	if got := userConfigDir(relXDG, "linux"); got != "/h/.config" {
 		t.Errorf("relative XDG_CONFIG_HOME: got %q, want $HOME/.config", got)
 	}
 }
