@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"runtime"
 	"strings"
@@ -86,7 +87,7 @@ func (a *app) runDoctor(ctx context.Context, ids []string, o doctorOptions) erro
 		return ctx.Err()
 	}
 	if a.flags.json {
-		err = a.printJSON(rep)
+		err = a.printDoctorJSON(rep)
 	} else {
 		err = doctor.Render(a.out(), rep, doctor.RenderOptions{Color: a.io.Color && isTerminalWriter(a.out()), ShowOK: a.flags.verbose})
 	}
@@ -119,7 +120,17 @@ func (a *app) printDoctorList(checks []doctor.Check) error {
 	for _, c := range checks {
 		out = append(out, doctorListEntry{ID: c.ID, Category: c.Category, Title: c.Title, Fixable: c.Fix != nil})
 	}
-	return a.printJSON(map[string]any{"checks": out})
+	return a.printDoctorJSON(map[string]any{"checks": out})
+}
+
+// printDoctorJSON is printJSON without HTML escaping: fixes are shell
+// commands ("govm install 1.23.0 && govm use 1.23.0") that people copy from
+// the JSON, and \u0026 in place of & helps nobody.
+func (a *app) printDoctorJSON(v any) error {
+	enc := json.NewEncoder(a.out())
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 // doctorEnv wires the checks to this invocation: its home, environment and

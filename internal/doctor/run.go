@@ -163,21 +163,31 @@ func runOne(ctx context.Context, e *Env, c Check) []Finding {
 	return fs
 }
 
-// applyFix runs c.Fix for f under the check's timeout and a recover.
-func applyFix(ctx context.Context, e *Env, c Check, f Finding) (a Applied) {
-	a.ID = c.ID
-	defer func() {
-		if p := recover(); p != nil {
-			a.Error = fmt.Sprintf("the fix crashed: %v", p)
-		}
-	}()
+// applyFix runs c.Fix for f under a timeout and a recover; like a check, a
+// fix that ignores its context is reported as timed out, never waited for.
+func applyFix(ctx context.Context, e *Env, c Check, f Finding) Applied {
 	timeout := max(c.Timeout, DefaultTimeout, 30*time.Second)
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	changed, err := c.Fix(cctx, e, f)
-	a.Changed = changed
-	if err != nil {
-		a.Error = err.Error()
+	done := make(chan Applied, 1)
+	go func() {
+		a := Applied{ID: c.ID}
+		defer func() {
+			if p := recover(); p != nil {
+				a.Error = fmt.Sprintf("the fix crashed: %v", p)
+			}
+			done <- a
+		}()
+		changed, err := c.Fix(cctx, e, f)
+		a.Changed = changed
+		if err != nil {
+			a.Error = err.Error()
+		}
+	}()
+	select {
+	case a := <-done:
+		return a
+	case <-cctx.Done():
+		return Applied{ID: c.ID, Error: fmt.Sprintf("the fix did not finish within %s", timeout)}
 	}
-	return a
 }

@@ -146,3 +146,16 @@ func ids(cs []Check) []string {
 	}
 	return out
 }
+
+func TestFixCrashIsReported(t *testing.T) {
+	c := Check{ID: "T-FIX", Category: CatGovm, Title: "fixable",
+		Run: func(context.Context, *Env) []Finding { return []Finding{{Severity: Warning, Message: "w", Fixable: true}} },
+		Fix: func(context.Context, *Env, Finding) (string, error) { panic("fix boom") }}
+	rep := Run(context.Background(), Env{Home: newMachine(t).home}, Options{Checks: []Check{c}, Fix: true})
+	if len(rep.Fixed) != 1 || !strings.Contains(rep.Fixed[0].Error, "the fix crashed: fix boom") {
+		t.Errorf("Fixed = %+v", rep.Fixed)
+	}
+	if len(rep.Checks) != 1 || rep.Checks[0].Severity != Warning {
+		t.Errorf("the check should be re-run and still warn: %+v", rep.Checks)
+	}
+}
