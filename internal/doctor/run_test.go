@@ -149,7 +149,9 @@ func ids(cs []Check) []string {
 
 func TestFixCrashIsReported(t *testing.T) {
 	c := Check{ID: "T-FIX", Category: CatGovm, Title: "fixable",
-		Run: func(context.Context, *Env) []Finding { return []Finding{{Severity: Warning, Message: "w", Fixable: true}} },
+		Run: func(context.Context, *Env) []Finding {
+			return []Finding{{Severity: Warning, Message: "w", Fixable: true}}
+		},
 		Fix: func(context.Context, *Env, Finding) (string, error) { panic("fix boom") }}
 	rep := Run(context.Background(), Env{Home: newMachine(t).home}, Options{Checks: []Check{c}, Fix: true})
 	if len(rep.Fixed) != 1 || !strings.Contains(rep.Fixed[0].Error, "the fix crashed: fix boom") {
