@@ -89,8 +89,11 @@ func (a *app) runUninstall(ctx context.Context, args []string, o uninstallOption
 			return err
 		}
 		in, err := st.Get(k)
+		if errors.Is(err, store.ErrNotInstalled) {
+			return notFoundf("%s is not installed; see 'govm list'", k)
+		}
 		if err != nil {
-			return fmt.Errorf("uninstall %s: %w; see 'govm list'", k.Version, err)
+			return fmt.Errorf("uninstall %s: %w", k.Version, err)
 		}
 		if in.Dir == active && !o.force {
 			return usagef("uninstall %s: it is the active version; switch first ('govm use VERSION') or pass --force", k.Version)

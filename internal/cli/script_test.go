@@ -18,6 +18,7 @@ import (
 	"github.com/govm-dev/govm/internal/cli"
 	"github.com/govm-dev/govm/internal/shim"
 	"github.com/govm-dev/govm/internal/testutil/fakegodev"
+	"github.com/govm-dev/govm/internal/testutil/fakeproxy"
 	"github.com/govm-dev/govm/internal/testutil/faketoolchain"
 	"github.com/govm-dev/govm/pkg/release"
 )
@@ -84,7 +85,7 @@ type serversKey struct{}
 // servers are the fakes one script talks to.
 type servers struct {
 	godev *fakegodev.Server
-	proxy *fakegodev.Server
+	proxy *fakeproxy.Server
 }
 
 func TestScripts(t *testing.T) {
@@ -94,7 +95,10 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			godev := fakegodev.New(t, fx.releases, fx.godevFiles)
-			proxy := godev // until the fake GOPROXY lands
+			proxy := fakeproxy.New(t)
+			for k, zip := range fx.moduleZips {
+				proxy.Add(k[0], k[1], k[2], zip)
+			}
 			env.Values[serversKey{}] = &servers{godev: godev, proxy: proxy}
 			work := env.WorkDir
 			for k, v := range map[string]string{
@@ -105,7 +109,8 @@ func TestScripts(t *testing.T) {
 				"GOVM_CONFIG":         "",
 				"GOVM_GO_VERSION":     "",
 				"GOPROXY":             proxy.URL(),
-				"GOVM_SOURCE":         "godev",
+				"GOVM_SOURCE":         "",
+				"GOSUMDB":             proxy.VerifierKey(),
 				"GONOSUMDB":           "",
 				"GONOSUMCHECK":        "",
 				"GOPRIVATE":           "",
@@ -176,45 +181,33 @@ func cmdHits(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdFault injects a failure into a fake server:
 //
-//	fault godev|proxy PATH status CODE N   answer CODE to the next N requests
-//	fault godev|proxy PATH cut BYTES N     drop the next N connections after BYTES of body
-//	fault godev|proxy FILENAME tamper      serve the archive with one byte changed
+//	fault godev|proxy PATH status CODE N   answer CODE to the next N requests for PATH
+//	fault godev PATH cut BYTES N           drop the next N connections after BYTES of body
+//	fault godev FILENAME tamper            serve the archive with one byte changed
+//	fault proxy VERSION tamper             serve VERSION's toolchain zip (this platform) altered
 func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
-		ts.Fatalf("usage: fault godev|proxy PATH status CODE N | fault godev|proxy PATH tamper")
+		ts.Fatalf("usage: fault godev|proxy PATH status CODE N | cut BYTES N | tamper")
 	}
 	s := scriptServers(ts)
-	type faulter interface {
-		FailNext(path string, n, status int)
-		CutAfter(path string, afterBytes int64, n int)
-		Tamper(filename string)
+	atoi := func(a string) int {
+		n, err := strconv.Atoi(a)
+		ts.Check(err)
+		return n
 	}
-	var f faulter
-	switch args[0] {
-	case "godev":
-		f = s.godev
-	case "proxy":
-		f = s.proxy
+	switch args[0] + " " + args[2] {
+	case "godev status":
+		s.godev.FailNext(args[1], atoi(args[4]), atoi(args[3]))
+	case "proxy status":
+		s.proxy.FailNext(args[1], atoi(args[4]), atoi(args[3]))
+	case "godev cut":
+		s.godev.CutAfter(args[1], int64(atoi(args[3])), atoi(args[4]))
+	case "godev tamper":
+		s.godev.Tamper(args[1])
+	case "proxy tamper":
+		s.proxy.TamperZip(args[1], runtime.GOOS, runtime.GOARCH)
 	default:
-		ts.Fatalf("unknown server %q", args[0])
-	}
-	switch args[2] {
-	case "status":
-		code, err := strconv.Atoi(args[3])
-		ts.Check(err)
-		n, err := strconv.Atoi(args[4])
-		ts.Check(err)
-		f.FailNext(args[1], n, code)
-	case "cut":
-		after, err := strconv.ParseInt(args[3], 10, 64)
-		ts.Check(err)
-		n, err := strconv.Atoi(args[4])
-		ts.Check(err)
-		f.CutAfter(args[1], after, n)
-	case "tamper":
-		f.Tamper(args[1])
-	default:
-		ts.Fatalf("unknown fault %q", args[2])
+		ts.Fatalf("unknown fault %q", strings.Join(args, " "))
 	}
 }
 

@@ -85,12 +85,16 @@ func (a *app) installer(src release.Source) (*install.Installer, error) {
 	if err != nil {
 		return nil, err
 	}
+	retries := cfg.Retries
+	if retries == 0 {
+		retries = -1 // download treats 0 as "default"; the user asked for none
+	}
 	return &install.Installer{
 		Source:      src,
 		Store:       st,
 		Client:      client,
 		DownloadDir: h.Downloads(),
-		Retries:     cfg.Retries,
+		Retries:     retries,
 		Limits:      archive.Limits{MaxTotalBytes: cfg.MaxUnpackBytes},
 		Progress:    a.io.Progress,
 		Warn:        a.warn,
