@@ -206,6 +206,8 @@ func (a *app) home() (home.Home, error) {
 func (a *app) printJSON(v any) error {
 	enc := json.NewEncoder(a.io.Out)
 	enc.SetIndent("", "  ")
+	// Messages and fixes hold shell commands with & and <: keep them readable.
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 

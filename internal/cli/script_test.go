@@ -185,6 +185,8 @@ func cmdHits(ts *testscript.TestScript, neg bool, args []string) {
 //	fault godev PATH cut BYTES N           drop the next N connections after BYTES of body
 //	fault godev FILENAME tamper            serve the archive with one byte changed
 //	fault proxy VERSION tamper             serve VERSION's toolchain zip (this platform) altered
+//	fault proxy - rogue-sumdb              sign the checksum database with an untrusted key
+//	fault proxy - corrupt-tiles            serve tiles that disagree with the signed tree
 func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
 		ts.Fatalf("usage: fault godev|proxy PATH status CODE N | cut BYTES N | tamper")
@@ -206,6 +208,10 @@ func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 		s.godev.Tamper(args[1])
 	case "proxy tamper":
 		s.proxy.TamperZip(args[1], runtime.GOOS, runtime.GOARCH)
+	case "proxy rogue-sumdb":
+		s.proxy.SignWithRogueKey(true)
+	case "proxy corrupt-tiles":
+		s.proxy.CorruptTiles(true)
 	default:
 		ts.Fatalf("unknown fault %q", strings.Join(args, " "))
 	}

@@ -24,6 +24,7 @@ func govmCmd(t *testing.T, home string, srv *fakegodev.Server, args ...string) *
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, args...)
+	cmd.Dir = home // away from this repository's go.mod, which pins a version
 	cmd.Env = append(os.Environ(),
 		"GOVM_HOME="+home,
 		"GOVM_SOURCE=godev",
@@ -141,5 +142,54 @@ func TestInstallKilledAtRandomPoints(t *testing.T) {
 		if base != "go1.22.5" && base != "go1.22.5.json" && base != "go1.22.5.files" && base != ".locks" {
 			t.Errorf("left behind in versions/: %s", base)
 		}
+	}
+}
+
+// TestConcurrentUseLeavesConsistentCurrent: eight processes switching
+// between two versions at once leave a current link that points at one of
+// them, and a state file that parses.
+func TestConcurrentUseLeavesConsistentCurrent(t *testing.T) {
+	fx := loadFixtures(t)
+	srv := fakegodev.New(t, fx.releases, fx.godevFiles)
+	home := t.TempDir()
+	if out, err := govmCmd(t, home, srv, "install", "1.22.5", "1.21.13").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	outs := make([][]byte, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := []string{"1.22.5", "1.21.13"}[i%2]
+			for range 5 {
+				out, err := govmCmd(t, home, srv, "use", v).CombinedOutput()
+				if err != nil {
+					outs[i], errs[i] = out, err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("use %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	out, err := govmCmd(t, home, srv, "current").CombinedOutput()
+	if err != nil || !(bytes.HasPrefix(out, []byte("go1.22.5 ")) || bytes.HasPrefix(out, []byte("go1.21.13 "))) {
+		t.Fatalf("current after concurrent use: %v %q", err, out)
+	}
+	goBin := filepath.Join(home, "current", "bin", "go")
+	if runtime.GOOS == "windows" {
+		goBin += ".exe"
+	}
+	if v, err := exec.Command(goBin, "version").Output(); err != nil || !bytes.Contains(v, out[:bytes.IndexByte(out, ' ')]) {
+		t.Fatalf("current/bin/go version = %q, %v; govm current said %q", v, err, out)
+	}
+	if out, err := govmCmd(t, home, srv, "rollback", "--json").CombinedOutput(); err != nil {
+		t.Fatalf("state after concurrent use is unusable: %v\n%s", err, out)
 	}
 }

@@ -130,7 +130,7 @@ func (a *app) activateRequest(ctx context.Context, h home.Home, req goversion.Re
 	installed := false
 	if !ok {
 		if !allowInstall {
-			return switchResult{}, notFoundf("no installed version matches %s; run 'govm install %s' or pass --install", req, requestText(req))
+			return switchResult{}, notFoundf("no installed version matches %s; run 'govm install %s' or pass --install", req, req.Arg())
 		}
 		src, err := a.source(ctx)
 		if err != nil {
@@ -273,11 +273,3 @@ func (a *app) runRollback(ctx context.Context) error {
 	return a.reportSwitch(res)
 }
 
-// requestText is a request as a user would type it again: "1.22.5" for an
-// exact release, the normalised request otherwise.
-func requestText(req goversion.Request) string {
-	if v, ok := req.Exact(); ok {
-		return v.Number()
-	}
-	return req.String()
-}

@@ -95,7 +95,7 @@ func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string)
 	}
 	v, ok := SelectInstalled(pin.Request, st, active)
 	if !ok {
-		return Decision{}, fmt.Errorf("%w: %s wants %s, which is not installed; run 'govm install' here (or 'govm install %s')", ErrNoToolchain, pin.Source(), pin.Request, pin.Request)
+		return Decision{}, fmt.Errorf("%w: %s wants %s, which is not installed; run 'govm install' here (or 'govm install %s')", ErrNoToolchain, pin.Source(), pin.Request, pin.Request.Arg())
 	}
 	return Decision{Version: v, Dir: st.Root(host(v)), Reason: "pinned by " + pin.Source(), Pin: &pin}, nil
 }

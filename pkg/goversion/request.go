@@ -205,3 +205,17 @@ func (r Request) Minimum() (Version, bool) {
 	}
 	return Version{}, false
 }
+
+// Arg is the request as a user would type it again as a command-line
+// argument: "1.22.5" for an exact release or a go.mod minimum, the
+// normalised request otherwise, single-quoted when it holds spaces (ranges).
+func (r Request) Arg() string {
+	switch r.kind {
+	case KindExact, KindMinimum:
+		return r.v.Number()
+	}
+	if strings.ContainsAny(r.text, " <>|") {
+		return "'" + r.text + "'"
+	}
+	return r.text
+}
