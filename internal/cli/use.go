@@ -272,4 +272,3 @@ func (a *app) runRollback(ctx context.Context) error {
 	}
 	return a.reportSwitch(res)
 }
-
