@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestSymlinkSwitchRoundTrip(t *testing.T) {
-	home := tempDir(t)
+	home := tempdir.New(t)
 	dirs := mkdirs(t, home, "versions/go1.22.5", "versions/go1.23.1")
 	link := filepath.Join(home, "current")
 
@@ -47,7 +49,7 @@ func TestSymlinkSwitchRoundTrip(t *testing.T) {
 }
 
 func TestSymlinkInsideHomeIsRelativeAndSurvivesAMove(t *testing.T) {
-	parent := tempDir(t)
+	parent := tempdir.New(t)
 	home := filepath.Join(parent, "govm")
 	dirs := mkdirs(t, home, "versions/go1.22.5")
 	link := filepath.Join(home, "current")
@@ -72,8 +74,8 @@ func TestSymlinkInsideHomeIsRelativeAndSurvivesAMove(t *testing.T) {
 }
 
 func TestSymlinkOutsideHomeIsAbsolute(t *testing.T) {
-	home := tempDir(t)
-	elsewhere := tempDir(t)
+	home := tempdir.New(t)
+	elsewhere := tempdir.New(t)
 	link := filepath.Join(home, "current")
 	if err := SetCurrent(link, elsewhere); err != nil {
 		t.Fatal(err)
@@ -85,7 +87,7 @@ func TestSymlinkOutsideHomeIsAbsolute(t *testing.T) {
 }
 
 func TestSymlinkBrokenAndNotALink(t *testing.T) {
-	home := tempDir(t)
+	home := tempdir.New(t)
 	dirs := mkdirs(t, home, "versions/go1.22.5", "realdir")
 	link := filepath.Join(home, "current")
 	if err := SetCurrent(link, dirs[0]); err != nil {
@@ -126,7 +128,7 @@ func TestSymlinkBrokenAndNotALink(t *testing.T) {
 }
 
 func TestSetCurrentMissingParentNamesTheLink(t *testing.T) {
-	home := tempDir(t)
+	home := tempdir.New(t)
 	dirs := mkdirs(t, home, "v")
 	link := filepath.Join(home, "no", "such", "current")
 	err := SetCurrent(link, dirs[0])

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // junctionsSupported probes dir's volume. Wine answers ERROR_NOT_SUPPORTED
@@ -48,7 +50,7 @@ func noTempLeft(t *testing.T, dir string) {
 }
 
 func TestJunctionUnsupportedIsExplained(t *testing.T) {
-	home := tempDir(t)
+	home := tempdir.New(t)
 	if junctionsSupported(t, home) {
 		t.Skip("this volume supports junctions; the unsupported path needs FAT, exFAT or Wine")
 	}
@@ -70,7 +72,7 @@ func TestJunctionUnsupportedIsExplained(t *testing.T) {
 }
 
 func TestJunctionReadStates(t *testing.T) {
-	home := tempDir(t)
+	home := tempdir.New(t)
 	link := filepath.Join(home, "current")
 	if _, err := ReadCurrent(link); !errors.Is(err, ErrNoCurrent) {
 		t.Fatalf("nothing there: %v, want ErrNoCurrent", err)
@@ -96,7 +98,7 @@ func TestJunctionReadStates(t *testing.T) {
 }
 
 func TestJunctionSwitchRoundTrip(t *testing.T) {
-	home := tempDir(t)
+	home := tempdir.New(t)
 	if !junctionsSupported(t, home) {
 		t.Skip("no junctions on this volume (Wine); switching rules are covered by TestSetCurrentLogic")
 	}

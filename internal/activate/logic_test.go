@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // fakeLinker keeps links in memory so the switching rules can be tested
@@ -74,7 +76,7 @@ func (f *fakeLinker) remove(link string) error {
 }
 
 func TestReadCurrentStates(t *testing.T) {
-	root := tempDir(t)
+	root := tempdir.New(t)
 	dirs := mkdirs(t, root, "versions/go1.22.5")
 	file := filepath.Join(root, "afile")
 	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
@@ -128,7 +130,7 @@ func TestReadCurrentStates(t *testing.T) {
 }
 
 func TestSetCurrentLogic(t *testing.T) {
-	root := tempDir(t)
+	root := tempdir.New(t)
 	dirs := mkdirs(t, root, "versions/go1.22.5", "versions/go1.23.1")
 	a, b := dirs[0], dirs[1]
 	link := filepath.Join(root, "current")
@@ -189,7 +191,7 @@ func TestSetCurrentLogic(t *testing.T) {
 }
 
 func TestSetCurrentTargetNotADirectory(t *testing.T) {
-	root := tempDir(t)
+	root := tempdir.New(t)
 	file := filepath.Join(root, "go")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)

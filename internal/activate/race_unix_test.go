@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // Environment of the helper processes of TestSetCurrentRace.
@@ -42,7 +44,7 @@ func TestSetCurrentRace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns 8 processes")
 	}
-	home := tempDir(t)
+	home := tempdir.New(t)
 	dirs := mkdirs(t, home, "versions/go1.22.5", "versions/go1.23.1")
 	link := filepath.Join(home, "current")
 	if err := SetCurrent(link, dirs[0]); err != nil {

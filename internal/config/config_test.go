@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func write(t *testing.T, dir, name, body string) string {
@@ -22,7 +24,7 @@ func envOf(m map[string]string) func(string) string {
 }
 
 func TestPrecedence(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempdir.New(t)
 	machine := write(t, dir, "machine.yaml", "source: /srv/mirror\nretries: 2\nindex_ttl: 10m\n")
 	user := write(t, dir, "user.yaml", "source: godev\nretries: 7\n")
 	cases := []struct {
@@ -55,7 +57,7 @@ func TestPrecedence(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
-	c, err := Load(Inputs{Getenv: envOf(nil), UserFile: filepath.Join(t.TempDir(), "absent.yaml"), MachineFile: filepath.Join(t.TempDir(), "absent.yaml")})
+	c, err := Load(Inputs{Getenv: envOf(nil), UserFile: filepath.Join(tempdir.New(t), "absent.yaml"), MachineFile: filepath.Join(tempdir.New(t), "absent.yaml")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempdir.New(t)
 	cases := []struct {
 		name    string
 		in      Inputs

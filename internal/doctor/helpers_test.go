@@ -11,32 +11,12 @@ import (
 	"time"
 
 	"github.com/govm-dev/govm/internal/activate"
-	"github.com/govm-dev/govm/internal/fsx"
 	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/pathenv"
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/store"
 )
-
-// tempDir replaces t.TempDir, whose cleanup fails under Wine and on the
-// read-only trees installs leave.
-func tempDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "doctor-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Resolve links (macOS /var -> /private/var) so paths compare literally.
-	if r, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = r
-	}
-	t.Cleanup(func() {
-		if err := fsx.RemoveAll(dir); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
-	return dir
-}
 
 // machine is a fake computer in a temporary directory: a govm home, a
 // working directory, an environment and a PATH built from its directories.
@@ -56,7 +36,7 @@ type machine struct {
 
 func newMachine(t *testing.T) *machine {
 	t.Helper()
-	root := tempDir(t)
+	root := tempdir.New(t)
 	h, err := home.New(filepath.Join(root, "govmhome"))
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package pathenv
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,8 @@ import (
 
 	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/registry"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // scratchStore is a Path value under HKCU\Software\govm-test, so tests never
@@ -41,27 +42,6 @@ func rawType(t *testing.T, s regStore) (string, uint32) {
 		t.Fatal(err)
 	}
 	return v, typ
-}
-
-// tempDir replaces t.TempDir: under Wine os.RemoveAll fails on trees with
-// files, so cleanup walks the tree and removes entries one by one.
-func tempDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "pathenv-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		var paths []string
-		_ = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, _ error) error {
-			paths = append(paths, p)
-			return nil
-		})
-		for i := len(paths) - 1; i >= 0; i-- {
-			_ = os.Remove(paths[i])
-		}
-	})
-	return dir
 }
 
 func defaultHome(t *testing.T) string {
@@ -175,7 +155,7 @@ func TestRegistryUnsupportedType(t *testing.T) {
 }
 
 func TestShadowingGoOnDisk(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	goExe := filepath.Join(dir, "go.exe")
 	if err := os.WriteFile(goExe, []byte("MZ"), 0o755); err != nil {
 		t.Fatal(err)

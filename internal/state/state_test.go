@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestPreviousTogglesLikeCdDash(t *testing.T) {
@@ -28,7 +30,7 @@ func TestPreviousTogglesLikeCdDash(t *testing.T) {
 }
 
 func TestSaveLoadRoundTripAndBound(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "state.json")
+	p := filepath.Join(tempdir.New(t), "state.json")
 	var s State
 	for i := 0; i < 50; i++ {
 		s.Record("go1.22."+string(rune('0'+i%10)), "use", time.Unix(int64(i), 0))
@@ -47,7 +49,7 @@ func TestSaveLoadRoundTripAndBound(t *testing.T) {
 }
 
 func TestLoadMissingAndCorrupt(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempdir.New(t)
 	if s, err := Load(filepath.Join(dir, "absent.json")); err != nil || len(s.History) != 0 {
 		t.Fatalf("missing file: %v %+v", err, s)
 	}

@@ -2,46 +2,14 @@ package goversion
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-)
 
-// tempDir is t.TempDir without os.RemoveAll, which fails under Wine
-// (WINDOWS.md): the cleanup removes files, then directories deepest first.
-func tempDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "goversion-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err = filepath.EvalSymlinks(dir) // macOS: /var -> /private/var
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		var dirs []string
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				dirs = append(dirs, p)
-			} else {
-				os.Remove(p)
-			}
-			return nil
-		})
-		slices.Reverse(dirs)
-		for _, d := range dirs {
-			os.Remove(d)
-		}
-	})
-	return dir
-}
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
+)
 
 // write creates dir/rel with content, making parent directories.
 func write(t testing.TB, dir, rel, content string) string {
@@ -71,7 +39,7 @@ func env(kv ...string) func(string) string {
 // already pins a version: the walk to the root would find it.
 func requireNoOuterPin(t *testing.T) {
 	t.Helper()
-	if pin, err := FindPin(tempDir(t), env()); err == nil {
+	if pin, err := FindPin(tempdir.New(t), env()); err == nil {
 		t.Skipf("%s pins %s above the temporary directory", pin.File, pin.Request)
 	}
 }
@@ -213,7 +181,7 @@ func TestFindPin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := tempDir(t)
+			root := tempdir.New(t)
 			for rel, content := range tt.files {
 				write(t, root, rel, content)
 			}
@@ -258,7 +226,7 @@ func TestFindPin(t *testing.T) {
 
 func TestFindPinRelativeDir(t *testing.T) {
 	requireNoOuterPin(t)
-	root := tempDir(t)
+	root := tempdir.New(t)
 	write(t, root, "a/.go-version", "1.22.5")
 	t.Chdir(root)
 	pin, err := FindPin("a", env())
@@ -270,7 +238,7 @@ func TestFindPinRelativeDir(t *testing.T) {
 // BenchmarkFindPin measures the shim's per-invocation cost: a lookup from the
 // bottom of a six-level tree whose pin is a go.mod at the top.
 func BenchmarkFindPin(b *testing.B) {
-	root := tempDir(b)
+	root := tempdir.New(b)
 	write(b, root, "go.mod", "module example.com/m\n\ngo 1.22.3\n\nrequire golang.org/x/mod v0.20.0\n")
 	deep := filepath.Join(root, "a", "b", "c", "d", "e", "f")
 	if err := os.MkdirAll(deep, 0o755); err != nil {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestParsePinFile(t *testing.T) {
@@ -99,7 +101,7 @@ func TestParsePinFileMalformed(t *testing.T) {
 }
 
 func TestReadPinFile(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	write(t, dir, "go.mod", "module m\ngo 1.22.3\n")
 	pin, err := ReadPinFile(filepath.Join(dir, "go.mod"))
 	if err != nil || pin.Request.String() != "go 1.22.3" || pin.File != filepath.Join(dir, "go.mod") {

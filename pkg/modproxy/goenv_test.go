@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func mapEnv(m map[string]string) func(string) string {
@@ -14,7 +16,7 @@ func mapEnv(m map[string]string) func(string) string {
 }
 
 func TestGoEnvPrecedence(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	envFile := filepath.Join(dir, "env")
 	goroot := filepath.Join(dir, "goroot")
 	if err := os.MkdirAll(goroot, 0o755); err != nil {
@@ -69,7 +71,7 @@ func TestGoEnvPrecedence(t *testing.T) {
 }
 
 func TestGoEnvDefaults(t *testing.T) {
-	home := tempDir(t) // no go/env file under it
+	home := tempdir.New(t) // no go/env file under it
 	got, err := GoEnv(mapEnv(map[string]string{"HOME": home, "XDG_CONFIG_HOME": "", "AppData": home, "USERPROFILE": home}))
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +87,7 @@ func TestGoEnvDefaults(t *testing.T) {
 }
 
 func TestGoEnvOffIgnoresFile(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	if err := os.MkdirAll(filepath.Join(dir, "go"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func TestGoEnvOffIgnoresFile(t *testing.T) {
 }
 
 func TestGoEnvUnreadableFile(t *testing.T) {
-	dir := tempDir(t) // a directory where the file should be cannot be read
+	dir := tempdir.New(t) // a directory where the file should be cannot be read
 	_, err := GoEnv(mapEnv(map[string]string{"GOENV": dir}))
 	if err == nil || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("GoEnv with GOENV=<dir> = %v, want an error naming %s", err, dir)

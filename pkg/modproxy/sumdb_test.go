@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/govm-dev/govm/internal/testutil/fakeproxy"
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 const (
@@ -188,7 +189,7 @@ func TestLookupFailures(t *testing.T) {
 func TestForkDetectedAcrossRuns(t *testing.T) {
 	f := newFixture(t)
 	cfg := f.config()
-	cfg.CacheDir = tempDir(t)
+	cfg.CacheDir = tempdir.New(t)
 	if _, _, err := f.client(t, cfg).Lookup(context.Background(), toolchain, tcVersion); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestForkDetectedAcrossRuns(t *testing.T) {
 		t.Fatalf("Lookup after a fork = %v, want ErrVerification with the security report", err)
 	}
 	// Without the remembered tree head the fork is invisible: the state is what protects.
-	cfg.CacheDir = tempDir(t)
+	cfg.CacheDir = tempdir.New(t)
 	if _, _, err := f.client(t, cfg).Lookup(context.Background(), modPath, "v1.0.0"); err != nil {
 		t.Fatalf("fresh client after fork: %v", err)
 	}
@@ -208,7 +209,7 @@ func TestForkDetectedAcrossRuns(t *testing.T) {
 func TestCachedLookupsAndTiles(t *testing.T) {
 	f := newFixture(t)
 	cfg := f.config()
-	cfg.CacheDir = tempDir(t)
+	cfg.CacheDir = tempdir.New(t)
 	ctx := context.Background()
 	if _, _, err := f.client(t, cfg).Lookup(ctx, toolchain, tcVersion); err != nil {
 		t.Fatal(err)
@@ -247,7 +248,7 @@ func TestCachedLookupsAndTiles(t *testing.T) {
 func TestConcurrentLookupsShareState(t *testing.T) {
 	f := newFixture(t)
 	cfg := f.config()
-	cfg.CacheDir = tempDir(t)
+	cfg.CacheDir = tempdir.New(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for i := range 8 {
@@ -373,7 +374,7 @@ func TestGoModUnverifiedWhenPrivate(t *testing.T) {
 }
 
 func TestFileProxy(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	if err := os.MkdirAll(filepath.Join(dir, "example.com", "m", "@v"), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // indexServer answers one document with an ETag, counting requests.
@@ -88,7 +90,7 @@ func newCacheFixture(t *testing.T) *cacheFixture {
 	t.Cleanup(hs.Close)
 	f.close = hs.Close
 	f.url = hs.URL + "/dl/?mode=json&include=all"
-	f.cache = NewIndexCache(tempDir(t), time.Hour, f.clock.now)
+	f.cache = NewIndexCache(tempdir.New(t), time.Hour, f.clock.now)
 	return f
 }
 
@@ -289,7 +291,7 @@ func TestCacheLeavesOnlyEntries(t *testing.T) {
 func TestCacheWriteFailureOnlyWarns(t *testing.T) {
 	f := newCacheFixture(t)
 	// A file where the cache directory should be makes every write fail.
-	blocker := filepath.Join(tempDir(t), "file")
+	blocker := filepath.Join(tempdir.New(t), "file")
 	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +328,7 @@ func BenchmarkIndexCacheHit(b *testing.B) {
 	srv := &indexServer{body: string(body), etag: `"e"`}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	c := NewIndexCache(tempDir(b), time.Hour, nil)
+	c := NewIndexCache(tempdir.New(b), time.Hour, nil)
 	ctx := context.Background()
 	none := func([]byte) error { return nil }
 	if _, err := c.Fetch(ctx, nil, hs.URL, none, nil); err != nil {

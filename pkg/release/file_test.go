@@ -3,40 +3,15 @@ package release
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 )
-
-// tempDir is t.TempDir without os.RemoveAll, which fails under Wine: the
-// tree is removed entry by entry, deepest first.
-func tempDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "govm-release-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		var paths []string
-		filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
-			if err == nil {
-				paths = append(paths, p)
-			}
-			return nil
-		})
-		slices.Reverse(paths)
-		for _, p := range paths {
-			os.Remove(p)
-		}
-	})
-	return dir
-}
 
 const (
 	sumA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -146,7 +121,7 @@ func FuzzParseSumFile(f *testing.F) {
 // writeArchive puts a fake archive named name in a fresh directory.
 func writeArchive(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join(tempDir(t), name)
+	p := filepath.Join(tempdir.New(t), name)
 	if err := os.WriteFile(p, []byte("not really a tarball"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +172,7 @@ func TestNewFileHash(t *testing.T) {
 }
 
 func TestNewFileRejects(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	for _, tc := range []struct {
 		desc, path, arg string
 	}{
@@ -332,7 +307,7 @@ func FuzzFilePath(f *testing.F) {
 func isLetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
 func TestFileURLRoundTripHere(t *testing.T) {
-	p := filepath.Join(tempDir(t), "a dir", "go1.22.5.linux-amd64.tar.gz")
+	p := filepath.Join(tempdir.New(t), "a dir", "go1.22.5.linux-amd64.tar.gz")
 	back, err := FilePath(FileURL(p))
 	if err != nil || back != p {
 		t.Errorf("FilePath(FileURL(%s)) = %q, %v", p, back, err)

@@ -4,44 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/govm-dev/govm/internal/testutil/fakegodev"
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/release"
 )
-
-// tempDir is t.TempDir without os.RemoveAll, which fails under Wine: the
-// tree is removed entry by entry, deepest first.
-func tempDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "govm-release-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		var paths []string
-		filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
-			if err == nil {
-				paths = append(paths, p)
-			}
-			return nil
-		})
-		slices.Reverse(paths)
-		for _, p := range paths {
-			os.Remove(p)
-		}
-	})
-	return dir
-}
 
 // writeMirror lays out a `govm mirror sync` directory: index.json and the archives.
 func writeMirror(t *testing.T, dir string, rels []release.Release, archives map[string][]byte) {
@@ -102,7 +77,7 @@ func fetchURL(t *testing.T, client *http.Client, u string) []byte {
 
 func TestMirrorLayouts(t *testing.T) {
 	rels, archives := fakegodev.Fixture([]string{"go1.22.5", "go1.23rc1"}, platforms)
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	writeMirror(t, dir, rels, archives)
 	files, fileHits := countingFileServer(t, dir)
 	godevLike := fakegodev.New(t, rels, archives)
@@ -181,7 +156,7 @@ func TestMirrorIndexErrors(t *testing.T) {
 		}
 	})
 	t.Run("malformed index.json", func(t *testing.T) {
-		dir := tempDir(t)
+		dir := tempdir.New(t)
 		if err := os.WriteFile(filepath.Join(dir, "index.json"), []byte(`{"not":"a list"}`), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +167,7 @@ func TestMirrorIndexErrors(t *testing.T) {
 		}
 	})
 	t.Run("directory without index.json", func(t *testing.T) {
-		dir := tempDir(t)
+		dir := tempdir.New(t)
 		m, _ := release.NewMirror(dir, release.MirrorOptions{})
 		_, err := m.List(context.Background())
 		if !errors.Is(err, release.ErrNotFound) || !strings.Contains(err.Error(), "govm mirror sync") {
@@ -200,7 +175,7 @@ func TestMirrorIndexErrors(t *testing.T) {
 		}
 	})
 	t.Run("missing platform", func(t *testing.T) {
-		dir := tempDir(t)
+		dir := tempdir.New(t)
 		writeMirror(t, dir, rels, archives)
 		m, _ := release.NewMirror(dir, release.MirrorOptions{})
 		_, err := m.Artifact(context.Background(), goversion.MustParse("1.22.5"), "linux", "ppc64le")
@@ -215,7 +190,7 @@ func TestMirrorGoDevLayoutWorksOffline(t *testing.T) {
 	// still go on to the cached go.dev-style index.
 	rels, archives := fakegodev.Fixture([]string{"go1.22.5"}, platforms)
 	s := fakegodev.New(t, rels, archives)
-	cache := release.NewIndexCache(tempDir(t), time.Hour, nil)
+	cache := release.NewIndexCache(tempdir.New(t), time.Hour, nil)
 	open := func() *release.Mirror {
 		m, err := release.NewMirror(s.URL()+"/dl/", release.MirrorOptions{Client: s.Client(), Cache: cache})
 		if err != nil {

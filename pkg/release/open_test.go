@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/govm-dev/govm/internal/testutil/fakegodev"
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/release"
 )
 
 func TestOpen(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	proxy := &scripted{name: "proxy https://proxy.example"}
 	factory := func() (release.Source, error) { return proxy, nil }
 	for _, tc := range []struct {
@@ -66,7 +67,7 @@ func TestOpenWiresClientCacheAndWarn(t *testing.T) {
 	rels, archives := fakegodev.Fixture([]string{"go1.22.5"}, platforms)
 	s := fakegodev.New(t, rels, archives)
 	now := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	cache := release.NewIndexCache(tempDir(t), time.Hour, func() time.Time { return now })
+	cache := release.NewIndexCache(tempdir.New(t), time.Hour, func() time.Time { return now })
 	var warns []string
 	opts := release.OpenOptions{
 		Client: s.Client(),

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/mod/module"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // generatedGraph builds a deterministic graph of n modules, two versions
@@ -53,7 +55,7 @@ func TestGeneratedGraphMatchesGoListM(t *testing.T) {
 			t.Parallel()
 			mods, tree := generatedGraphSeed(300, seed)
 			proxy := newFakeProxy(t, mods)
-			oracle, root := tempDir(t), tempDir(t)
+			oracle, root := tempdir.New(t), tempdir.New(t)
 			writeTree(t, oracle, tree)
 			writeTree(t, root, tree)
 			want, ok := goListM(t, filepath.Join(oracle, "main"), proxy.URL, "", false)
@@ -73,7 +75,7 @@ func TestGeneratedGraphMatchesGoListM(t *testing.T) {
 
 func BenchmarkGraph(b *testing.B) {
 	mods, tree := generatedGraph(300)
-	root := tempDir(b)
+	root := tempdir.New(b)
 	writeTree(b, root, tree)
 	src := memSource(mods)
 	dir := filepath.Join(root, "main")

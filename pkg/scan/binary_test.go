@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"runtime"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // buildTinyBinary builds, offline, a main module that depends on a module
@@ -19,7 +21,7 @@ func buildTinyBinary(t *testing.T) string {
 	if err != nil {
 		t.Skip("go command not found")
 	}
-	root := tempDir(t)
+	root := tempdir.New(t)
 	writeTree(t, root, map[string][]byte{
 		"app/go.mod":  []byte("module example.com/app\n\ngo 1.21\n\nrequire example.com/dep v1.0.0\n\nreplace example.com/dep => ../dep\n"),
 		"app/main.go": []byte("package main\n\nimport \"example.com/dep\"\n\nfunc main() { println(dep.Name) }\n"),
@@ -60,7 +62,7 @@ func TestScanBinary(t *testing.T) {
 }
 
 func TestScanBinaryRejectsNonGoFiles(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	text := filepath.Join(dir, "notes.txt")
 	if err := os.WriteFile(text, []byte("not an executable"), 0o644); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // TestGraphMatchesGoListM is the oracle test: for every hand-made graph in
@@ -23,7 +25,7 @@ func TestGraphMatchesGoListM(t *testing.T) {
 			proxy := newFakeProxy(t, fx.mods)
 			// The go command may rewrite go.mod (-mod=mod raises the go
 			// line), so it gets its own copy of the tree.
-			oracleRoot, root := tempDir(t), tempDir(t)
+			oracleRoot, root := tempdir.New(t), tempdir.New(t)
 			writeTree(t, oracleRoot, fx.tree)
 			writeTree(t, root, fx.tree)
 			rel := filepath.FromSlash(fx.option("dir"))
@@ -49,7 +51,7 @@ func TestGraphMatchesGoListM(t *testing.T) {
 
 func TestGraphGoSumMismatchNamesModuleAndFile(t *testing.T) {
 	fx := loadFixture(t, "../../testdata/scan/graph/chain.txtar")
-	root := tempDir(t)
+	root := tempdir.New(t)
 	fx.tree["main/go.sum"] = []byte("example.com/b v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
@@ -66,7 +68,7 @@ func TestGraphGoSumMismatchNamesModuleAndFile(t *testing.T) {
 
 func TestGraphGoSumMatchPasses(t *testing.T) {
 	fx := loadFixture(t, "../../testdata/scan/graph/chain.txtar")
-	root := tempDir(t)
+	root := tempdir.New(t)
 	var sum strings.Builder
 	for m, data := range fx.mods {
 		h, err := HashGoMod(data)
@@ -90,7 +92,7 @@ func TestGraphGoSumMatchPasses(t *testing.T) {
 func TestGraphMissingModuleNamesRequirementPath(t *testing.T) {
 	fx := loadFixture(t, "../../testdata/scan/graph/chain.txtar")
 	delete(fx.mods, modV("example.com/c", "v1.0.0"))
-	root := tempDir(t)
+	root := tempdir.New(t)
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
 	_, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
@@ -100,7 +102,7 @@ func TestGraphMissingModuleNamesRequirementPath(t *testing.T) {
 }
 
 func TestGraphNoGoMod(t *testing.T) {
-	_, err := LoadGraph(context.Background(), tempDir(t), GraphOptions{Source: Sources{}, GoWork: "off"})
+	_, err := LoadGraph(context.Background(), tempdir.New(t), GraphOptions{Source: Sources{}, GoWork: "off"})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
@@ -112,7 +114,7 @@ func TestGraphNoGoMod(t *testing.T) {
 func TestGraphUnloadedModuleMayBeMissing(t *testing.T) {
 	fx := loadFixture(t, "../../testdata/scan/graph/pruning.txtar")
 	delete(fx.mods, modV("example.com/q", "v1.0.0"))
-	root := tempDir(t)
+	root := tempdir.New(t)
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
 	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})

@@ -3,7 +3,6 @@ package scan
 import (
 	"bytes"
 	"encoding/json"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,39 +14,9 @@ import (
 	"testing"
 
 	"golang.org/x/mod/module"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
-
-// tempDir is t.TempDir without os.RemoveAll, which fails under Wine, and
-// with write permission restored first so read-only module caches go too.
-func tempDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "scantest")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { removeTree(dir) })
-	return dir
-}
-
-func removeTree(dir string) {
-	var dirs []string
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.IsDir() {
-			_ = os.Chmod(p, 0o755)
-			dirs = append(dirs, p)
-			return nil
-		}
-		_ = os.Chmod(p, 0o644)
-		_ = os.Remove(p)
-		return nil
-	})
-	for i := len(dirs) - 1; i >= 0; i-- {
-		_ = os.Remove(dirs[i])
-	}
-}
 
 // fixture is a txtar test case: files under proxy/ are served by a fake
 // GOPROXY (named path@version.mod), the rest is written to a work tree.
@@ -149,7 +118,7 @@ func newFakeProxy(t testing.TB, mods map[module.Version][]byte) *fakeProxy {
 // Workspace mode refuses -mod=mod, so workspace is true drops it.
 func goListM(t testing.TB, dir, proxyURL, gowork string, workspace bool) (string, bool) {
 	t.Helper()
-	return goListMIn(t, tempDir(t), dir, proxyURL, gowork, workspace)
+	return goListMIn(t, tempdir.New(t), dir, proxyURL, gowork, workspace)
 }
 
 // goListMIn is goListM with GOMODCACHE at home/modcache.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/goversion"
 )
 
@@ -13,7 +14,7 @@ import (
 func planGraph(t *testing.T) (*Graph, *fakeProxy, string) {
 	t.Helper()
 	fx := loadFixture(t, "../../testdata/scan/plan.txtar")
-	root := tempDir(t)
+	root := tempdir.New(t)
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
 	dir := filepath.Join(root, "main")

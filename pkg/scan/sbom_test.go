@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestPURL(t *testing.T) {
@@ -30,7 +32,7 @@ func TestPURL(t *testing.T) {
 // pointing at a declared component, and the go.sum hash carried through.
 func TestCycloneDXShape(t *testing.T) {
 	fx := loadFixture(t, "../../testdata/scan/graph/diamond.txtar")
-	root := tempDir(t)
+	root := tempdir.New(t)
 	h, err := HashGoMod(fx.mods[modV("example.com/a", "v1.0.0")])
 	if err != nil {
 		t.Fatal(err)

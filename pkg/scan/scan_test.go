@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/goversion"
 )
 
@@ -16,7 +17,7 @@ import (
 func scanPlan(t *testing.T, target string, offline bool) *Report {
 	t.Helper()
 	fx := loadFixture(t, "../../testdata/scan/plan.txtar")
-	root := tempDir(t)
+	root := tempdir.New(t)
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
 	db, err := OpenVulnDB(context.Background(), writeVulnDir(t, testVulnDB()), nil)
@@ -184,7 +185,7 @@ func TestScanBinaryAgainstTarget(t *testing.T) {
 	if r.Binaries[0].Vulns.Current == "" {
 		t.Error("the binary's Go release was not checked for vulnerabilities")
 	}
-	if _, err := Scan(context.Background(), Options{Source: memSource{}, Binaries: []string{filepath.Join(tempDir(t), "none")}}); err == nil {
+	if _, err := Scan(context.Background(), Options{Source: memSource{}, Binaries: []string{filepath.Join(tempdir.New(t), "none")}}); err == nil {
 		t.Error("a missing binary is not an error")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // The module cache the real go command fills is a complete offline source:
@@ -16,9 +18,9 @@ import (
 func TestModCacheSourceAfterGoList(t *testing.T) {
 	fx := loadFixture(t, "../../testdata/scan/graph/diamond.txtar")
 	proxy := newFakeProxy(t, fx.mods)
-	root := tempDir(t)
+	root := tempdir.New(t)
 	writeTree(t, root, fx.tree)
-	home := tempDir(t)
+	home := tempdir.New(t)
 	want, ok := goListMIn(t, home, filepath.Join(root, "main"), proxy.URL, "off", false)
 	if !ok {
 		t.Fatal(want)

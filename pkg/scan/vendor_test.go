@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 const testModulesTxt = `# example.com/a v1.2.0
@@ -41,7 +43,7 @@ func TestParseVendorModules(t *testing.T) {
 }
 
 func TestVendorGraph(t *testing.T) {
-	root := tempDir(t)
+	root := tempdir.New(t)
 	writeTree(t, root, map[string][]byte{
 		"go.mod":             []byte("module example.com/main\n\ngo 1.21\n\nrequire (\n\texample.com/a v1.2.0\n\texample.com/c v1.0.0\n)\n\nrequire example.com/b v1.0.0 // indirect\n\nreplace example.com/b => example.com/bfork v1.0.1\n"),
 		"vendor/modules.txt": []byte(testModulesTxt),
@@ -62,7 +64,7 @@ func TestVendorGraph(t *testing.T) {
 	if _, err := LoadGraph(context.Background(), root, GraphOptions{Vendor: true}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("requirement missing from modules.txt: err = %v, want ErrNotFound", err)
 	}
-	if _, err := LoadGraph(context.Background(), filepath.Join(tempDir(t)), GraphOptions{Vendor: true, GoWork: "off"}); err == nil {
+	if _, err := LoadGraph(context.Background(), filepath.Join(tempdir.New(t)), GraphOptions{Vendor: true, GoWork: "off"}); err == nil {
 		t.Error("no error without go.mod")
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/mod/module"
 
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/goversion"
 )
 
@@ -43,7 +44,7 @@ func testVulnDB() map[string]string {
 
 func writeVulnDir(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	tree := map[string][]byte{}
 	for k, v := range files {
 		tree[k] = []byte(v)
@@ -54,7 +55,7 @@ func writeVulnDir(t *testing.T, files map[string]string) string {
 
 func writeVulnZip(t *testing.T, files map[string]string, prefix string) string {
 	t.Helper()
-	name := filepath.Join(tempDir(t), "vulndb.zip")
+	name := filepath.Join(tempdir.New(t), "vulndb.zip")
 	f, err := os.Create(name)
 	if err != nil {
 		t.Fatal(err)
@@ -139,9 +140,9 @@ func TestOpenVulnDBErrors(t *testing.T) {
 	badModules := testVulnDB()
 	badModules["index/modules.json"] = `{"not":"a list"}`
 	tests := map[string]string{
-		"missing dir":      filepath.Join(tempDir(t), "nope"),
-		"missing zip":      filepath.Join(tempDir(t), "nope.zip"),
-		"empty dir":        tempDir(t),
+		"missing dir":      filepath.Join(tempdir.New(t), "nope"),
+		"missing zip":      filepath.Join(tempdir.New(t), "nope.zip"),
+		"empty dir":        tempdir.New(t),
 		"no modified time": writeVulnDir(t, noModified),
 		"bad modules.json": writeVulnDir(t, badModules),
 		"http 404":         serveVulnDB(t, map[string]string{}),

@@ -7,31 +7,15 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/govm-dev/govm/internal/fsx"
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/goversion"
 )
-
-// tempDir replaces t.TempDir, whose cleanup calls os.RemoveAll and fails
-// under Wine (and on the read-only trees installs leave).
-func tempDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "store-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := fsx.RemoveAll(dir); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
-	return dir
-}
 
 // newTestStore returns a Store in a fresh directory whose host is
 // linux/amd64 whatever machine runs the test.
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
-	return New(filepath.Join(tempDir(t), "versions")).WithHost("linux", "amd64")
+	return New(filepath.Join(tempdir.New(t), "versions")).WithHost("linux", "amd64")
 }
 
 func hostKey(v string) Key {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govm-dev/govm/internal/fsx"
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestListOrderAndPlatforms(t *testing.T) {
@@ -96,7 +97,7 @@ func TestListSkipsAndReportsBrokenEntries(t *testing.T) {
 }
 
 func TestListMissingDirectory(t *testing.T) {
-	s := New(filepath.Join(tempDir(t), "never-created"))
+	s := New(filepath.Join(tempdir.New(t), "never-created"))
 	list, err := s.List()
 	if err != nil || len(list) != 0 {
 		t.Errorf("List of a missing versions dir = %v, %v; want empty, nil", list, err)
@@ -104,7 +105,7 @@ func TestListMissingDirectory(t *testing.T) {
 }
 
 func TestListUnreadableDirectory(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	file := filepath.Join(dir, "versions")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
