@@ -63,6 +63,9 @@ type app struct {
 	cfgErr  error
 	// flagValues holds config keys set by command-specific flags (e.g. --insecure).
 	flagValues map[string]string
+
+	clientOnce sync.Once
+	client     *http.Client
 }
 
 // Main runs one govm invocation and returns its exit code. Errors are printed
