@@ -19,6 +19,7 @@ import (
 	"github.com/govm-dev/govm/internal/config"
 	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/iostreams"
+	"github.com/govm-dev/govm/pkg/release"
 )
 
 // Env is everything an invocation takes from its process, so tests can run
@@ -66,6 +67,9 @@ type app struct {
 
 	clientOnce sync.Once
 	client     *http.Client
+	// indexPolicy says how the release index cache may use the network
+	// (list-remote --refresh / --offline).
+	indexPolicy release.CachePolicy
 }
 
 // Main runs one govm invocation and returns its exit code. Errors are printed

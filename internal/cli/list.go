@@ -109,6 +109,8 @@ func humanBytes(n int64) string {
 type listRemoteOptions struct {
 	constraint string
 	all        bool
+	refresh    bool
+	offline    bool
 	goos       string
 	goarch     string
 }
@@ -140,10 +142,20 @@ newest first. Without --all only stable releases are listed; a constraint
 	f.BoolVar(&o.all, "all", false, "include betas, release candidates and archived releases")
 	f.StringVar(&o.goos, "os", runtime.GOOS, "operating system to list archives for")
 	f.StringVar(&o.goarch, "arch", runtime.GOARCH, "architecture to list archives for")
+	f.BoolVar(&o.refresh, "refresh", false, "ask the source even if the cached index is fresh; never fall back to the cache")
+	f.BoolVar(&o.offline, "offline", false, "use only the cached index; make no request")
 	return cmd
 }
 
 func (a *app) runListRemote(ctx context.Context, o listRemoteOptions) error {
+	switch {
+	case o.refresh && o.offline:
+		return usagef("--refresh and --offline cannot be used together")
+	case o.refresh:
+		a.indexPolicy = release.CacheFresh
+	case o.offline:
+		a.indexPolicy = release.CacheOffline
+	}
 	var req goversion.Request
 	if o.constraint != "" {
 		var err error

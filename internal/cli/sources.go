@@ -54,10 +54,12 @@ func (a *app) source(_ context.Context) (release.Source, error) {
 	}
 	cfg, h, client := n.cfg, n.home, n.client
 	proxy := a.proxyFactory(client, cfg, h)
+	cache := release.NewIndexCache(h.IndexCache(), cfg.IndexTTL, time.Now)
+	cache.Policy = a.indexPolicy
 	src, err := release.Open(cfg.Source, release.OpenOptions{
 		Mirror:       cfg.Mirror,
 		Client:       client,
-		Cache:        release.NewIndexCache(h.IndexCache(), cfg.IndexTTL, time.Now),
+		Cache:        cache,
 		GoDev:        release.GoDevOptions{IndexURL: cfg.GoDevURL, DownloadBase: cfg.DownloadURL},
 		ProxyFactory: proxy,
 		Warn:         a.warn,
