@@ -62,7 +62,7 @@ func TestGeneratedGraphMatchesGoListM(t *testing.T) {
 			if !ok {
 				t.Fatalf("go list -m all: %s", want)
 			}
-			g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+			g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: proxySource(t, proxy.URL)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -36,7 +36,7 @@ func TestGraphMatchesGoListM(t *testing.T) {
 				t.Fatalf("go list -m all failed on the fixture itself:\n%s", want)
 			}
 			g, err := LoadGraph(context.Background(), dir, GraphOptions{
-				Source: &ProxySource{BaseURL: proxy.URL, Client: proxy.Client()},
+				Source: proxySource(t, proxy.URL),
 				GoWork: fx.option("gowork"),
 			})
 			if err != nil {
@@ -55,7 +55,7 @@ func TestGraphGoSumMismatchNamesModuleAndFile(t *testing.T) {
 	fx.tree["main/go.sum"] = []byte("example.com/b v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
-	_, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	_, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: proxySource(t, proxy.URL)})
 	if !errors.Is(err, ErrChecksum) {
 		t.Fatalf("err = %v, want ErrChecksum", err)
 	}
@@ -80,7 +80,7 @@ func TestGraphGoSumMatchPasses(t *testing.T) {
 	fx.tree["main/go.sum"] = []byte(sum.String())
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
-	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: proxySource(t, proxy.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestGraphMissingModuleNamesRequirementPath(t *testing.T) {
 	root := tempdir.New(t)
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
-	_, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	_, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: proxySource(t, proxy.URL)})
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "example.com/main requires example.com/c@v1.0.0") {
 		t.Fatalf("err = %v, want ErrNotFound naming the chain to example.com/c@v1.0.0", err)
 	}
@@ -117,7 +117,7 @@ func TestGraphUnloadedModuleMayBeMissing(t *testing.T) {
 	root := tempdir.New(t)
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
-	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: proxySource(t, proxy.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func planGraph(t *testing.T) (*Graph, *fakeProxy, string) {
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
 	dir := filepath.Join(root, "main")
-	g, err := LoadGraph(context.Background(), dir, GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	g, err := LoadGraph(context.Background(), dir, GraphOptions{Source: proxySource(t, proxy.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func planGraph(t *testing.T) (*Graph, *fakeProxy, string) {
 
 func TestCheckCompat(t *testing.T) {
 	g, proxy, dir := planGraph(t)
-	src := &ProxySource{BaseURL: proxy.URL}
+	src := proxySource(t, proxy.URL)
 	tests := []struct {
 		target   string
 		ok       bool
@@ -73,7 +73,7 @@ func TestCheckCompat(t *testing.T) {
 
 func TestCheckCompatCandidateBound(t *testing.T) {
 	g, proxy, _ := planGraph(t)
-	c, err := CheckCompat(context.Background(), g, goversion.MustParse("1.20"), CompatOptions{Source: &ProxySource{BaseURL: proxy.URL}, MaxCandidates: 1})
+	c, err := CheckCompat(context.Background(), g, goversion.MustParse("1.20"), CompatOptions{Source: proxySource(t, proxy.URL), MaxCandidates: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestCheckCompatNeedsTarget(t *testing.T) {
 
 func TestCheckOutdated(t *testing.T) {
 	g, proxy, _ := planGraph(t)
-	got, err := CheckOutdated(context.Background(), g, OutdatedOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	got, err := CheckOutdated(context.Background(), g, OutdatedOptions{Source: proxySource(t, proxy.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func TestCycloneDXShape(t *testing.T) {
 	fx.tree["main/go.sum"] = []byte("example.com/a v1.0.0 h1:zipzipzip=\nexample.com/a v1.0.0/go.mod " + h + "\n")
 	writeTree(t, root, fx.tree)
 	proxy := newFakeProxy(t, fx.mods)
-	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: &ProxySource{BaseURL: proxy.URL}})
+	g, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: proxySource(t, proxy.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}

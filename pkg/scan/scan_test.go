@@ -25,7 +25,7 @@ func scanPlan(t *testing.T, target string, offline bool) *Report {
 		t.Fatal(err)
 	}
 	opts := Options{
-		Dir: filepath.Join(root, "main"), Source: &ProxySource{BaseURL: proxy.URL}, Offline: offline,
+		Dir: filepath.Join(root, "main"), Source: proxySource(t, proxy.URL), Offline: offline,
 		Current: goversion.MustParse("1.22.1"), Outdated: true, VulnDB: db,
 	}
 	if target != "" {

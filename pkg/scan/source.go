@@ -93,6 +93,22 @@ func newCachedSource(src ModSource) *cachedSource {
 
 // GoMod implements ModSource.
 func (c *cachedSource) GoMod(ctx context.Context, path, version string) ([]byte, error) {
+	return c.goMod(ctx, path, version, func() ([]byte, error) { return c.src.GoMod(ctx, path, version) })
+}
+
+// GoModSum implements SumSource, with the plain GoMod of a source that
+// cannot check go.sum hashes itself. One cache serves both: a go.mod file is
+// the same whichever hash it was checked against.
+func (c *cachedSource) GoModSum(ctx context.Context, path, version, goModH1 string) ([]byte, error) {
+	return c.goMod(ctx, path, version, func() ([]byte, error) {
+		if ss, ok := c.src.(SumSource); ok {
+			return ss.GoModSum(ctx, path, version, goModH1)
+		}
+		return c.src.GoMod(ctx, path, version)
+	})
+}
+
+func (c *cachedSource) goMod(ctx context.Context, path, version string, fetch func() ([]byte, error)) ([]byte, error) {
 	key := [2]string{path, version}
 	c.mu.Lock()
 	e, ok := c.mod[key]
@@ -102,7 +118,7 @@ func (c *cachedSource) GoMod(ctx context.Context, path, version string) ([]byte,
 	}
 	c.mu.Unlock()
 	if !ok {
-		e.data, e.err = c.src.GoMod(ctx, path, version)
+		e.data, e.err = fetch()
 		close(e.done)
 	}
 	return waitEntry(ctx, e, func() ([]byte, error) { return e.data, e.err })

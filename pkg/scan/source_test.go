@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/govm-dev/govm/internal/testutil/tempdir"
+	"github.com/govm-dev/govm/pkg/modproxy"
 )
 
 // The module cache the real go command fills is a complete offline source:
@@ -42,21 +44,23 @@ func TestModCacheSourceAfterGoList(t *testing.T) {
 	}
 }
 
-func TestProxySourceErrors(t *testing.T) {
+func TestModProxySourceErrors(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/example.com/gone/@v/list":
 			http.Error(w, "gone", http.StatusGone)
 		case "/example.com/!upper/@v/list":
 			_, _ = w.Write([]byte("v1.0.0\nv1.1.0\n"))
+		case "/example.com/ok/@v/v1.0.0.mod":
+			_, _ = w.Write([]byte("module example.com/ok\n"))
 		default:
 			http.Error(w, "boom", http.StatusInternalServerError)
 		}
 	}))
 	defer srv.Close()
-	p := &ProxySource{BaseURL: srv.URL + "/", Client: srv.Client()}
+	p := proxySource(t, srv.URL+"/")
 	ctx := context.Background()
-	if _, err := p.Versions(ctx, "example.com/gone"); !errors.Is(err, ErrNotFound) {
+	if _, err := p.Versions(ctx, "example.com/gone"); !errors.Is(err, ErrNotFound) || !errors.Is(err, modproxy.ErrNotFound) {
 		t.Errorf("410: err = %v, want ErrNotFound", err)
 	}
 	if _, err := p.GoMod(ctx, "example.com/x", "v1.0.0"); !errors.Is(err, ErrUnavailable) {
@@ -67,6 +71,54 @@ func TestProxySourceErrors(t *testing.T) {
 	}
 	if _, err := p.GoMod(ctx, "example.com/x", "not a version"); err == nil {
 		t.Error("accepted an invalid version")
+	}
+	good, _ := HashGoMod([]byte("module example.com/ok\n"))
+	if data, err := p.GoModSum(ctx, "example.com/ok", "v1.0.0", good); err != nil || string(data) != "module example.com/ok\n" {
+		t.Errorf("go.mod matching its go.sum hash: %q %v", data, err)
+	}
+	if _, err := p.GoModSum(ctx, "example.com/ok", "v1.0.0", "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="); !errors.Is(err, ErrChecksum) {
+		t.Errorf("go.mod not matching its go.sum hash: err = %v, want ErrChecksum", err)
+	}
+}
+
+// A module cache in front of the proxy answers go.mod files without a
+// request, but version lists still come from the proxy.
+func TestModProxySourceReadsModCacheFirst(t *testing.T) {
+	var requests []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests = append(requests, r.URL.Path)
+		if r.URL.Path == "/example.com/a/@v/list" {
+			_, _ = w.Write([]byte("v1.0.0\nv1.1.0\n"))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	cache := tempdir.New(t)
+	dir := filepath.Join(cache, "cache", "download", "example.com", "a", "@v")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "v1.0.0.mod"), []byte("module example.com/a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "list"), []byte("v1.0.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := proxySource(t, srv.URL)
+	p.ModCache = cache
+	ctx := context.Background()
+	if data, err := p.GoMod(ctx, "example.com/a", "v1.0.0"); err != nil || string(data) != "module example.com/a\n" {
+		t.Errorf("cached go.mod: %q %v", data, err)
+	}
+	if vs, err := p.Versions(ctx, "example.com/a"); err != nil || len(vs) != 2 {
+		t.Errorf("versions = %v, %v; want the proxy's two, not the cache's one", vs, err)
+	}
+	if _, err := p.GoMod(ctx, "example.com/a", "v1.1.0"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("uncached go.mod missing on the proxy: err = %v, want ErrNotFound", err)
+	}
+	if len(requests) != 2 {
+		t.Errorf("requests = %v, want the list and the uncached go.mod only", requests)
 	}
 }
 
@@ -91,16 +143,6 @@ type failing struct{}
 
 func (failing) GoMod(context.Context, string, string) ([]byte, error) { return nil, ErrUnavailable }
 func (failing) Versions(context.Context, string) ([]string, error)    { return nil, ErrUnavailable }
-
-func TestProxySourcesFromEnv(t *testing.T) {
-	got := ProxySourcesFromEnv("https://a.example,https://b.example|direct,https://never.example", nil)
-	if len(got) != 2 || got[0].(*ProxySource).BaseURL != "https://a.example" || got[1].(*ProxySource).BaseURL != "https://b.example" {
-		t.Errorf("got %+v", got)
-	}
-	if len(ProxySourcesFromEnv("off", nil)) != 0 {
-		t.Error("GOPROXY=off yields sources")
-	}
-}
 
 // countingSource counts calls to tell cache hits from fetches.
 type countingSource struct {

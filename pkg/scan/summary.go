@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/version"
 	"os"
@@ -122,7 +123,7 @@ func (l *loader) load(ctx context.Context, m module.Version) (*summary, error) {
 		if ok {
 			actual = rep.mod
 		}
-		data, err := l.src.GoMod(ctx, actual.Path, actual.Version)
+		data, err := l.goMod(ctx, actual)
 		if err != nil {
 			return nil, fmt.Errorf("go.mod of %s: %w", actual, err)
 		}
@@ -145,6 +146,21 @@ func (l *loader) load(ctx context.Context, m module.Version) (*summary, error) {
 		s.replace = &rep
 	}
 	return l.dropExcluded(s), nil
+}
+
+// goMod fetches the go.mod of m, letting a SumSource check it against the
+// go.sum hash when there is one (CheckGoMod checks it again either way).
+func (l *loader) goMod(ctx context.Context, m module.Version) ([]byte, error) {
+	if h := l.ms.sums.GoModH1(m.Path, m.Version); h != "" {
+		if ss, ok := l.src.(SumSource); ok {
+			data, err := ss.GoModSum(ctx, m.Path, m.Version, h)
+			if errors.Is(err, ErrChecksum) {
+				return nil, fmt.Errorf("%w; %s records that hash", err, l.ms.sums.files[m.Path+" "+m.Version+"/go.mod"])
+			}
+			return data, err
+		}
+	}
+	return l.src.GoMod(ctx, m.Path, m.Version)
 }
 
 // dropExcluded removes requirements on versions a main module excludes:

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"testing"
 
 	"golang.org/x/mod/module"
+
+	"github.com/govm-dev/govm/pkg/modproxy"
 )
 
 func modV(path, version string) module.Version { return module.Version{Path: path, Version: version} }
@@ -34,3 +37,15 @@ func (s memSource) Versions(_ context.Context, path string) ([]string, error) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// proxySource is the production ModSource pointed at a test proxy. The
+// fixtures' proxies have no checksum database, so go.mod files are checked
+// only against go.sum, as with GOSUMDB=off.
+func proxySource(t testing.TB, url string) *ModProxySource {
+	t.Helper()
+	c, err := modproxy.New(modproxy.Config{GOPROXY: url, GOSUMDB: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ModProxySource{Client: c}
+}
