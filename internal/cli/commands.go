@@ -20,8 +20,10 @@ func (a *app) commands() []*cobra.Command {
 		a.pruneCommand(),
 		a.verifyCommand(),
 		a.doctorCommand(),
+		a.scanCommand(),
 		a.cacheCommand(),
 		a.versionCommand(),
 		a.completionCommand(),
+		a.gendocsCommand(),
 	}
 }
