@@ -20,7 +20,6 @@ func (a *app) commands() []*cobra.Command {
 		a.pruneCommand(),
 		a.verifyCommand(),
 		a.doctorCommand(),
-		a.scanCommand(),
 		a.cacheCommand(),
 		a.versionCommand(),
 		a.completionCommand(),
