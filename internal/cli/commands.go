@@ -20,6 +20,7 @@ func (a *app) commands() []*cobra.Command {
 		a.pruneCommand(),
 		a.verifyCommand(),
 		a.doctorCommand(),
+		a.fleetCommand(),
 		a.cacheCommand(),
 		a.versionCommand(),
 		a.completionCommand(),
