@@ -21,6 +21,7 @@ func (a *app) commands() []*cobra.Command {
 		a.verifyCommand(),
 		a.doctorCommand(),
 		a.fleetCommand(),
+		a.scanCommand(),
 		a.cacheCommand(),
 		a.versionCommand(),
 		a.completionCommand(),

@@ -7,7 +7,9 @@ import (
 
 	"github.com/govm-dev/govm/internal/shim"
 	"github.com/govm-dev/govm/pkg/goversion"
+	"github.com/govm-dev/govm/pkg/modproxy"
 	"github.com/govm-dev/govm/pkg/release"
+	"github.com/govm-dev/govm/pkg/scan"
 	"github.com/govm-dev/govm/pkg/store"
 )
 
@@ -64,7 +66,8 @@ func exitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &ue), errors.Is(err, goversion.ErrInvalid):
 		return ExitUsage
-	case errors.Is(err, release.ErrVerification), errors.Is(err, release.ErrInsecure):
+	case errors.Is(err, release.ErrVerification), errors.Is(err, release.ErrInsecure),
+		errors.Is(err, scan.ErrChecksum), errors.Is(err, modproxy.ErrVerification):
 		return ExitVerify
 	case errors.Is(err, release.ErrNotFound), errors.Is(err, goversion.ErrNoMatch),
 		errors.Is(err, errNotInstalled), errors.Is(err, store.ErrNotInstalled), errors.Is(err, shim.ErrNoToolchain):

@@ -141,6 +141,7 @@ func TestScripts(t *testing.T) {
 			"requests": cmdRequests,
 			"mtime":    cmdMtime,
 			"ranges":   cmdRanges,
+			"proxymod": cmdProxyMod,
 		},
 	})
 }
@@ -268,6 +269,16 @@ func cmdRanges(ts *testscript.TestScript, neg bool, args []string) {
 	if found == neg {
 		ts.Fatalf("Range requests for %s: %q; want %s%q", args[1], got, map[bool]string{true: "no ", false: ""}[neg], args[2])
 	}
+}
+
+// cmdProxyMod publishes a module version with a go.mod from the script's
+// files on the fake proxy, recorded in its checksum database:
+// proxymod PATH VERSION GOMODFILE
+func cmdProxyMod(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: proxymod PATH VERSION GOMODFILE")
+	}
+	scriptServers(ts).proxy.AddModule(args[0], args[1], []byte(ts.ReadFile(args[2])))
 }
 
 // cmdStatus runs a program and asserts its exit code: status N PROG ARGS...
