@@ -157,6 +157,26 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+func TestLastOperation(t *testing.T) {
+	tests := []struct{ op, want string }{
+		{`{"command":"ensure","version":"go1.23.0","result":"ok"}`, "ensure go1.23.0: ok"},
+		{`{"command":"rollback","version":"go1.22.5","ok":true}`, "rollback go1.22.5: ok"},
+		{`{"command":"install","ok":false,"error":"x"}`, "install: failed"},
+		{`{"command":"use"}`, "use"},
+		{`null`, ""},
+	}
+	for _, tt := range tests {
+		s := mustStatus(t, `{"host":"a","healthy":true,"last_operation":`+tt.op+`}`)
+		r, err := Build([]Host{{Status: s}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Rows[0].LastOperation; got != tt.want {
+			t.Errorf("%s: last operation %q, want %q", tt.op, got, tt.want)
+		}
+	}
+}
+
 func TestBuildBadExpect(t *testing.T) {
 	if _, err := Build(nil, "1.x"); err == nil || !strings.Contains(err.Error(), `"1.x"`) {
 		t.Fatalf("err = %v, want an error naming 1.x", err)

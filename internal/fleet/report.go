@@ -108,8 +108,8 @@ func rowFor(h Host) Row {
 		if op.Version != "" {
 			row.LastOperation += " " + op.Version
 		}
-		if op.Result != "" {
-			row.LastOperation += ": " + op.Result
+		if out := op.Outcome(); out != "" {
+			row.LastOperation += ": " + out
 		}
 	}
 	if n := len(h.LogErrors); n > 0 {

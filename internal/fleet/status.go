@@ -18,9 +18,26 @@ var ErrMalformed = errors.New("malformed input")
 type Operation struct {
 	Command string `json:"command"`
 	Version string `json:"version,omitempty"`
-	Result  string `json:"result"`
-	Error   string `json:"error,omitempty"`
-	Time    string `json:"time,omitempty"`
+	// Result ("ok", "error") or OK says how it ended; state.json spells it
+	// as ok, the log as result, and status may carry either.
+	Result string `json:"result,omitempty"`
+	OK     *bool  `json:"ok,omitempty"`
+	Error  string `json:"error,omitempty"`
+	At     string `json:"at,omitempty"`
+}
+
+// Outcome is how the operation ended, in one word.
+func (o Operation) Outcome() string {
+	switch {
+	case o.Result != "":
+		return o.Result
+	case o.OK == nil:
+		return ""
+	case *o.OK:
+		return "ok"
+	default:
+		return "failed"
+	}
 }
 
 // Status is the part of one host's `govm status --json` the report uses.
