@@ -152,7 +152,7 @@ switches the active one by retargeting a single link that PATH points at.`,
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}
-	a.attachCompletions(root)
+	a.attachEcosystem(root)
 	return root
 }
 

@@ -25,6 +25,7 @@ func (a *app) commands() []*cobra.Command {
 		a.cacheCommand(),
 		a.versionCommand(),
 		a.completionCommand(),
+		a.selfCommand(),
 		a.gendocsCommand(),
 	}
 }

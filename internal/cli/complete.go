@@ -35,6 +35,21 @@ var versionArgs = map[string]versionCompletion{
 	"verify":    {installed: true},
 }
 
+// attachEcosystem adds what the release tooling needs to every command:
+// dynamic completions, and the cleanup a Windows self-update leaves to the
+// next run.
+func (a *app) attachEcosystem(root *cobra.Command) {
+	a.attachCompletions(root)
+	inner := root.PersistentPreRunE
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		cleanupAfterSelfUpdate()
+		if inner != nil {
+			return inner(cmd, args)
+		}
+		return nil
+	}
+}
+
 // attachCompletions gives version arguments dynamic completion. Completing
 // never touches the network: remote versions come from the release index
 // cached by an earlier command, read with CacheOffline through an HTTP
