@@ -242,10 +242,10 @@ func TestWriteCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 3 || recs[1][0] != "web2" || recs[1][3] != "false" || recs[1][5] != "true" || recs[1][9] != "go1.23.0" {
+	if len(recs) != 3 || recs[1][0] != "web2" || recs[1][1] != "web2" || recs[1][4] != "false" || recs[1][6] != "true" || recs[1][10] != "go1.23.0" {
 		t.Fatalf("records %q", recs)
 	}
-	if recs[1][8] != "smoke | failed\nexit 1" {
+	if recs[1][9] != "smoke | failed\nexit 1" {
 		t.Errorf("CSV keeps the message verbatim, got %q", recs[1][8])
 	}
 }
@@ -280,8 +280,15 @@ func TestLoad(t *testing.T) {
 	if hosts[0].Status.Host != "web1" || len(hosts[0].LogErrors) != 0 {
 		t.Errorf("host 0: %+v", hosts[0])
 	}
-	if hosts[1].Status.Host != "web2.example" || len(hosts[1].LogErrors) != 1 {
+	if hosts[1].Name != "web2" || hosts[1].Status.Host != "web2.example" || len(hosts[1].LogErrors) != 1 {
 		t.Errorf("host 1: %+v", hosts[1])
+	}
+	r, err := Build(hosts, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rows[1].Host != "web2" || r.Rows[1].Hostname != "web2.example" {
+		t.Errorf("row named %q (hostname %q), want the file's name web2 (web2.example)", r.Rows[1].Host, r.Rows[1].Hostname)
 	}
 
 	bad := write("bad.json", "{")

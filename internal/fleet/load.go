@@ -13,7 +13,9 @@ import (
 // and a fetched file may be anything.
 const maxStatusFile = 4 << 20
 
-// Load reads status files. Beside each FILE.json, a FILE.log (the tail of the
+// Load reads status files. Each host is named after its file (web1.json is
+// web1): hosts report their own host name, but inventories name them, and
+// cloned machines often share one. Beside each FILE.json, a FILE.log (the tail of the
 // host's govm log, as verify.yml fetches it) is read when present.
 func Load(paths []string) ([]Host, error) {
 	hosts := make([]Host, 0, len(paths))
@@ -27,7 +29,7 @@ func Load(paths []string) ([]Host, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		h := Host{Source: p, Status: st}
+		h := Host{Name: name, Source: p, Status: st}
 		logPath := strings.TrimSuffix(p, ".json") + ".log"
 		if logPath != p {
 			logData, err := readBounded(logPath)

@@ -121,11 +121,11 @@ func writeMarkdown(w io.Writer, r Report) error {
 // writeCSV has one column per fact (no prose), for spreadsheets and scripts.
 func writeCSV(w io.Writer, r Report) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"host", "platform", "version", "healthy", "last_operation", "drift", "drift_reason", "log_errors", "last_log_error", "expected"}); err != nil {
+	if err := cw.Write([]string{"host", "hostname", "platform", "version", "healthy", "last_operation", "drift", "drift_reason", "log_errors", "last_log_error", "expected"}); err != nil {
 		return err
 	}
 	for _, row := range r.Rows {
-		rec := []string{row.Host, row.Platform, row.Version, strconv.FormatBool(row.Healthy), row.LastOperation,
+		rec := []string{row.Host, row.Hostname, row.Platform, row.Version, strconv.FormatBool(row.Healthy), row.LastOperation,
 			strconv.FormatBool(row.Drift), row.DriftReason, strconv.Itoa(row.LogErrors), row.LastLogError, r.Expected}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -10,6 +10,9 @@ import (
 // Host is everything read about one host: its status and, when the playbook
 // fetched it, the failures in its log tail.
 type Host struct {
+	// Name is what the report calls the host: the inventory name its file
+	// is named after. Empty means the status's own host name.
+	Name      string
 	Source    string
 	Status    Status
 	LogErrors []LogError
@@ -18,6 +21,7 @@ type Host struct {
 // Row is one host's line of the report.
 type Row struct {
 	Host          string     `json:"host"`
+	Hostname      string     `json:"hostname"`
 	Platform      string     `json:"platform"`
 	Version       string     `json:"version"`
 	Healthy       bool       `json:"healthy"`
@@ -92,13 +96,17 @@ func Build(hosts []Host, expect string) (Report, error) {
 func rowFor(h Host) Row {
 	s := h.Status
 	row := Row{
-		Host:      s.Host,
+		Host:      h.Name,
+		Hostname:  s.Host,
 		Version:   canonical(s.Active),
 		Healthy:   s.Healthy != nil && *s.Healthy,
 		LogErrors: len(h.LogErrors),
 		Problems:  s.Problems,
 		Source:    h.Source,
 		Errors:    h.LogErrors,
+	}
+	if row.Host == "" {
+		row.Host = s.Host
 	}
 	if s.OS != "" || s.Arch != "" {
 		row.Platform = s.OS + "/" + s.Arch

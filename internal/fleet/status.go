@@ -23,7 +23,7 @@ type Operation struct {
 	Result string `json:"result,omitempty"`
 	OK     *bool  `json:"ok,omitempty"`
 	Error  string `json:"error,omitempty"`
-	At     string `json:"at,omitempty"`
+	Time   string `json:"time,omitempty"`
 }
 
 // Outcome is how the operation ended, in one word.
