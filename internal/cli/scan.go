@@ -167,7 +167,7 @@ func (a *app) runScan(ctx context.Context, o scanOptions) error {
 		}
 		defer db.Close()
 	}
-	base := scan.Options{Source: src, Offline: o.offline, Target: target, Outdated: o.outdated, VulnDB: db}
+	base := scan.Options{Source: src, GoWork: a.env.Getenv("GOWORK"), Offline: o.offline, Target: target, Outdated: o.outdated, VulnDB: db}
 	var reports []*scan.Report
 	for _, d := range o.dirs {
 		opts := base
