@@ -20,6 +20,8 @@ func (a *app) commands() []*cobra.Command {
 		a.pruneCommand(),
 		a.verifyCommand(),
 		a.doctorCommand(),
+		a.statusCommand(),
+		a.configCommand(),
 		a.fleetCommand(),
 		a.scanCommand(),
 		a.cacheCommand(),

@@ -28,7 +28,13 @@ func (a *app) toolchainFor(ctx context.Context, req goversion.Request) (goversio
 	}
 	st := store.New(h.Versions())
 	if v, ok := shim.SelectInstalled(req, st, goversion.Version{}); ok {
+		if err := a.allowVersion("run", v); err != nil {
+			return goversion.Version{}, "", err
+		}
 		return v, st.Root(store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}), nil
+	}
+	if err := a.allowSource("install", ""); err != nil {
+		return goversion.Version{}, "", err
 	}
 	src, err := a.source(ctx)
 	if err != nil {
@@ -40,6 +46,9 @@ func (a *app) toolchainFor(ctx context.Context, req goversion.Request) (goversio
 	}
 	v, err := install.Resolve(ctx, src, req, runtime.GOOS, runtime.GOARCH, goversion.ResolveOptions{})
 	if err != nil {
+		return goversion.Version{}, "", err
+	}
+	if err := a.allowVersion("install", v); err != nil {
 		return goversion.Version{}, "", err
 	}
 	r, err := in.Install(ctx, v, "", "", false)

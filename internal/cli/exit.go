@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/govm-dev/govm/internal/policy"
 	"github.com/govm-dev/govm/internal/shim"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/modproxy"
@@ -66,6 +67,8 @@ func exitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &ue), errors.Is(err, goversion.ErrInvalid):
 		return ExitUsage
+	case errors.Is(err, policy.ErrDenied):
+		return ExitPolicy
 	case errors.Is(err, release.ErrVerification), errors.Is(err, release.ErrInsecure),
 		errors.Is(err, scan.ErrChecksum), errors.Is(err, modproxy.ErrVerification):
 		return ExitVerify

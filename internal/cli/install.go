@@ -24,6 +24,7 @@ type installOptions struct {
 	pre      bool
 	sha256   string
 	insecure bool
+	rec      *opRecord
 }
 
 func (a *app) installCommand() *cobra.Command {
@@ -49,9 +50,13 @@ SHA-256 (go.dev and mirrors) or the Go checksum database (GOPROXY).`,
 			if o.insecure {
 				a.flagValues["insecure"] = "true"
 			}
-			return a.runInstall(cmd.Context(), o)
+			return a.logged(cmd, args, func(rec *opRecord) error {
+				o.rec = rec
+				return a.runInstall(cmd.Context(), o)
+			})
 		},
 	}
+	a.addLogFlag(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.goos, "os", "", "target operating system (default: this machine's), e.g. to seed a Windows mirror")
 	f.StringVar(&o.goarch, "arch", "", "target architecture (default: this machine's)")
@@ -88,6 +93,7 @@ func (a *app) runInstall(ctx context.Context, o installOptions) error {
 			continue
 		}
 		results = append(results, r)
+		o.rec.installed(r)
 		if !a.flags.json {
 			a.reportInstall(r)
 		}
@@ -180,6 +186,9 @@ func (a *app) installOne(ctx context.Context, t installTarget, goos, goarch stri
 	if err != nil {
 		return install.Result{}, err
 	}
+	if err := a.allowSource("install", t.archive); err != nil {
+		return install.Result{}, err
+	}
 	var src release.Source
 	if t.archive != "" {
 		src, err = release.NewFile(t.archive, o.sha256, cfg.Insecure)
@@ -212,6 +221,9 @@ func (a *app) installOne(ctx context.Context, t installTarget, goos, goarch stri
 			return install.Result{}, err
 		}
 		a.verbosef("%s resolves to %s (%s)", t.from, v, src.Name())
+	}
+	if err := a.allowVersion("install", v); err != nil {
+		return install.Result{}, err
 	}
 	return in.Install(ctx, v, goos, goarch, o.force)
 }

@@ -59,7 +59,7 @@ func (a *app) uninstallCommand() *cobra.Command {
 		Short:   "Remove installed Go versions (the active one only with --force)",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runUninstall(cmd.Context(), args, o)
+			return a.logged(cmd, args, func(*opRecord) error { return a.runUninstall(cmd.Context(), args, o) })
 		},
 	}
 	cmd.Flags().BoolVar(&o.force, "force", false, "also remove the active version (leaves no active Go until 'govm use')")
@@ -144,8 +144,8 @@ func (a *app) pruneCommand() *cobra.Command {
 		Use:   "prune",
 		Short: "Remove old versions, keeping the active one and the N newest",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runPrune(cmd.Context(), o)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.logged(cmd, args, func(*opRecord) error { return a.runPrune(cmd.Context(), o) })
 		},
 	}
 	cmd.Flags().IntVar(&o.keep, "keep", 2, "how many of the newest versions to keep besides the active one")

@@ -48,8 +48,11 @@ directory (.go-version, go.mod, ...), and Go's own toolchain switch finds the
 go1.X.Y entries instead of downloading. Use it where junctions are not
 supported (FAT/exFAT volumes).`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runSetup(cmd.Context(), o)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.print {
+				return a.runSetup(cmd.Context(), o)
+			}
+			return a.logged(cmd, args, func(*opRecord) error { return a.runSetup(cmd.Context(), o) })
 		},
 	}
 	f := cmd.Flags()

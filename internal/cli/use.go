@@ -99,9 +99,10 @@ VERSION may be a release, a minor line (newest installed patch) or a range.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.request = args[0]
-			return a.runUse(cmd.Context(), o)
+			return a.logged(cmd, args, func(*opRecord) error { return a.runUse(cmd.Context(), o) })
 		},
 	}
+	a.addLogFlag(cmd)
 	cmd.Flags().BoolVar(&o.install, "install", false, "install VERSION first if it is not installed")
 	return cmd
 }
@@ -132,6 +133,9 @@ func (a *app) activateRequest(ctx context.Context, h home.Home, req goversion.Re
 		if !allowInstall {
 			return switchResult{}, notFoundf("no installed version matches %s; run 'govm install %s' or pass --install", req, req.Arg())
 		}
+		if err := a.allowSource(by, ""); err != nil {
+			return switchResult{}, err
+		}
 		src, err := a.source(ctx)
 		if err != nil {
 			return switchResult{}, err
@@ -143,11 +147,16 @@ func (a *app) activateRequest(ctx context.Context, h home.Home, req goversion.Re
 		if v, err = install.Resolve(ctx, src, req, runtime.GOOS, runtime.GOARCH, goversion.ResolveOptions{}); err != nil {
 			return switchResult{}, err
 		}
+		if err := a.allowVersion(by, v); err != nil {
+			return switchResult{}, err
+		}
 		r, err := in.Install(ctx, v, "", "", false)
 		if err != nil {
 			return switchResult{}, err
 		}
 		installed = !r.Already
+	} else if err := a.allowVersion(by, v); err != nil {
+		return switchResult{}, err
 	}
 	res, err := a.switchTo(ctx, h, v, by)
 	res.Installed = installed
@@ -183,13 +192,14 @@ Exit codes: 0 in place (changed or not), 2 bad version, 3 verification
 failed, 4 no such release, 1 anything else.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runEnsure(cmd.Context(), args)
+			return a.logged(cmd, args, func(rec *opRecord) error { return a.runEnsure(cmd.Context(), args, rec) })
 		},
 	}
+	a.addLogFlag(cmd)
 	return cmd
 }
 
-func (a *app) runEnsure(ctx context.Context, args []string) error {
+func (a *app) runEnsure(ctx context.Context, args []string, rec *opRecord) error {
 	var req goversion.Request
 	if len(args) == 1 {
 		r, err := goversion.ParseRequest(args[0])
@@ -220,6 +230,10 @@ func (a *app) runEnsure(ctx context.Context, args []string) error {
 	if cur, err := activate.ReadCurrent(h.Current()); err == nil {
 		if v, err := goversion.Parse(filepath.Base(cur)); err == nil && req.Matches(v, goversion.ResolveOptions{Pre: true}) {
 			if store.New(h.Versions()).Has(store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}) {
+				if err := a.allowVersion("ensure", v); err != nil {
+					return err
+				}
+				rec.noop = true
 				return a.reportSwitch(switchResult{Version: v.String(), Previous: v.String(), Path: filepath.Clean(cur)})
 			}
 		}
@@ -239,8 +253,8 @@ func (a *app) rollbackCommand() *cobra.Command {
 rollback is itself recorded, so a second rollback returns to where you
 started (like 'cd -').`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runRollback(cmd.Context())
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.logged(cmd, args, func(*opRecord) error { return a.runRollback(cmd.Context()) })
 		},
 	}
 }
@@ -265,6 +279,9 @@ func (a *app) runRollback(ctx context.Context) error {
 	v, err := goversion.Parse(prev)
 	if err != nil {
 		return fmt.Errorf("state file %s names %q: %w", h.State(), prev, err)
+	}
+	if err := a.allowVersion("rollback", v); err != nil {
+		return err
 	}
 	res, err := a.switchTo(ctx, h, v, "rollback")
 	if err != nil {

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/spf13/viper"
+
+	"github.com/govm-dev/govm/internal/policy"
 )
 
 // Config is the effective configuration of one invocation.
@@ -48,6 +50,14 @@ type Config struct {
 	MaxUnpackBytes int64
 	// GoToolchain is the GOTOOLCHAIN value `govm exec` and `govm env` set.
 	GoToolchain string
+	// LogFile is where the operation log goes; empty means <home>/logs/govm.log.
+	LogFile string
+
+	// Policy is the machine policy: read only from the machine config file,
+	// so no user file, variable or flag can change it.
+	Policy policy.Policy
+	// MachineFile is the machine config file consulted (it may not exist).
+	MachineFile string
 
 	// Origins says, per key, where its value came from: "default", a file
 	// path, "env GOVM_X" or "flag --x". `govm config show` prints it.
@@ -74,6 +84,7 @@ var keys = []key{
 	{"retries", "4", func(c *Config, v string) (err error) { c.Retries, err = parseCount(v); return }},
 	{"max_unpack_bytes", "2147483648", func(c *Config, v string) (err error) { c.MaxUnpackBytes, err = parseSize(v); return }},
 	{"gotoolchain", "local", func(c *Config, v string) error { c.GoToolchain = v; return nil }},
+	{"log_file", "", func(c *Config, v string) error { c.LogFile = v; return nil }},
 }
 
 // Keys returns the names of every configuration key, sorted.
@@ -120,7 +131,8 @@ func Load(in Inputs) (Config, error) {
 	if machine == "" {
 		machine = MachineFile(getenv)
 	}
-	if err := mergeFile(machine, false, values, c.Origins); err != nil {
+	c.MachineFile = machine
+	if err := mergeFile(machine, false, values, c.Origins, &c.Policy); err != nil {
 		return Config{}, err
 	}
 	user, explicit := in.UserFile, in.UserFileExplicit
@@ -131,7 +143,7 @@ func Load(in Inputs) (Config, error) {
 			user = DefaultUserFile(getenv)
 		}
 	}
-	if err := mergeFile(user, explicit, values, c.Origins); err != nil {
+	if err := mergeFile(user, explicit, values, c.Origins, nil); err != nil {
 		return Config{}, err
 	}
 	for _, k := range keys {
@@ -152,6 +164,12 @@ func Load(in Inputs) (Config, error) {
 			return Config{}, fmt.Errorf("config %s=%q (from %s): %w", k.name, values[k.name], c.Origins[k.name], err)
 		}
 	}
+	if c.Policy.Mirror != "" {
+		// The policy's mirror is where "auto" looks; a user's other mirror
+		// setting is overridden, and another --source is denied where used.
+		c.Mirror = c.Policy.Mirror
+		c.Origins["mirror"] = "policy " + c.Policy.File
+	}
 	return c, nil
 }
 
@@ -163,8 +181,9 @@ func lookupEnv(getenv func(string) string, name string) (string, bool) {
 }
 
 // mergeFile reads one YAML/TOML/JSON config file into values. A missing file
-// is fine unless it was named explicitly.
-func mergeFile(path string, mustExist bool, values, origins map[string]string) error {
+// is fine unless it was named explicitly. pol is non-nil only for the machine
+// file: a `policy` section anywhere else is an error, never ignored.
+func mergeFile(path string, mustExist bool, values, origins map[string]string, pol *policy.Policy) error {
 	if path == "" {
 		return nil
 	}
@@ -182,7 +201,24 @@ func mergeFile(path string, mustExist bool, values, origins map[string]string) e
 	if err := v.ReadInConfig(); err != nil {
 		return fmt.Errorf("config file %s: %w", path, err)
 	}
+	if v.IsSet("policy") {
+		if pol == nil {
+			return fmt.Errorf("config file %s: a policy section is read only from the machine config file (%s)", path, "see 'govm config show'")
+		}
+		section, ok := v.Get("policy").(map[string]any)
+		if !ok {
+			return fmt.Errorf("config file %s: policy must be a section of keys", path)
+		}
+		p, err := policy.FromMap(path, section)
+		if err != nil {
+			return err
+		}
+		*pol = p
+	}
 	for _, name := range v.AllKeys() {
+		if name == "policy" || strings.HasPrefix(name, "policy.") {
+			continue
+		}
 		if _, ok := values[name]; !ok {
 			// viper flattens nested maps into dotted keys.
 			if top, _, nested := strings.Cut(name, "."); nested && knownKey(top) {
@@ -299,4 +335,31 @@ func parseSize(s string) (int64, error) {
 // knownKey reports whether name is a configuration key.
 func knownKey(name string) bool {
 	return slices.ContainsFunc(keys, func(k key) bool { return k.name == name })
+}
+
+// ValidateFile checks one config file the way Load would read it as the
+// machine file (so a policy section is accepted): it must exist, parse,
+// use only known keys, and hold values of the right form. It returns the
+// keys the file sets and its policy.
+func ValidateFile(path string) ([]string, policy.Policy, error) {
+	values := map[string]string{}
+	origins := map[string]string{}
+	for _, k := range keys {
+		values[k.name] = k.def
+	}
+	var pol policy.Policy
+	if err := mergeFile(path, true, values, origins, &pol); err != nil {
+		return nil, policy.Policy{}, err
+	}
+	var c Config
+	set := make([]string, 0, len(origins))
+	for _, k := range keys {
+		if err := k.apply(&c, values[k.name]); err != nil {
+			return nil, policy.Policy{}, fmt.Errorf("config file %s: %s=%q: %w", path, k.name, values[k.name], err)
+		}
+		if _, ok := origins[k.name]; ok {
+			set = append(set, k.name)
+		}
+	}
+	return set, pol, nil
 }

@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govm-dev/govm/internal/activate"
+	"github.com/govm-dev/govm/internal/fsx"
+	"github.com/govm-dev/govm/internal/oplog"
+	"github.com/govm-dev/govm/internal/policy"
+	"github.com/govm-dev/govm/internal/state"
+	"github.com/govm-dev/govm/pkg/goversion"
+	"github.com/govm-dev/govm/pkg/install"
+)
+
+// allowVersion asks the machine policy whether v may be installed or run.
+func (a *app) allowVersion(action string, v goversion.Version) error {
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	return cfg.Policy.CheckVersion(action+" "+v.String(), v)
+}
+
+// allowSource asks the machine policy whether this invocation may fetch
+// toolchains from the configured source (or a local archive) and whether
+// it may skip verification. It runs before any source is opened, so a
+// denied command touches no network.
+func (a *app) allowSource(action string, archive string) error {
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	p := &cfg.Policy
+	if err := p.CheckInsecure(action, cfg.Insecure); err != nil {
+		return err
+	}
+	if archive != "" {
+		return p.CheckSource(action, policy.SourceFile, archive)
+	}
+	if err := p.CheckMirror(action, cfg.Source); err != nil {
+		return err
+	}
+	return p.CheckSource(action, policy.SourceKind(cfg.Source, cfg.Mirror), cfg.Source)
+}
+
+// opRecord collects what a state-changing command did, for its log line.
+type opRecord struct {
+	// noop means the command changed nothing and must write nothing (the
+	// ensure fast path): no log line, no state write.
+	noop   bool
+	source string
+	hash   string
+}
+
+// installed notes one install result; with several, the last one wins the
+// source and hash fields (each is also printed).
+func (r *opRecord) installed(res install.Result) {
+	if r == nil {
+		return
+	}
+	r.source = res.Source
+	if res.Hash.Value != "" {
+		r.hash = string(res.Hash.Kind) + ":" + res.Hash.Value
+	}
+}
+
+// addLogFlag gives a state-changing command --log-file.
+func (a *app) addLogFlag(cmd *cobra.Command) {
+	cmd.Flags().Func("log-file", "append the operation log line to this file (config log_file, env GOVM_LOG_FILE)", func(s string) error {
+		a.flagValues["log_file"] = s
+		return nil
+	})
+}
+
+// logged runs a state-changing command and then appends its log line and
+// records it as the last operation in state.json. Failing to log never
+// turns a successful command into a failure: it is reported as a warning.
+func (a *app) logged(cmd *cobra.Command, args []string, run func(rec *opRecord) error) error {
+	start := time.Now()
+	before := a.activeName()
+	rec := &opRecord{}
+	err := run(rec)
+	if rec.noop {
+		return err
+	}
+	h, herr := a.home()
+	cfg, cerr := a.config()
+	if herr != nil || cerr != nil {
+		// No home or config: nowhere to log; the command's error says why.
+		return err
+	}
+	e := oplog.Entry{
+		Time:       start.UTC(),
+		User:       currentUser(a.env.Getenv),
+		Host:       hostname(),
+		Command:    cmd.Name(),
+		Args:       append([]string(nil), args...),
+		Before:     before,
+		After:      a.activeName(),
+		Source:     rec.source,
+		Hash:       rec.hash,
+		DurationMS: time.Since(start).Milliseconds(),
+		Result:     oplog.ResultOK,
+	}
+	if err != nil {
+		e.Result, e.Error = oplog.ResultError, err.Error()
+	}
+	path := cfg.LogFile
+	if path == "" {
+		path = h.Log()
+	}
+	if lerr := (oplog.Log{Path: path}).Append(e); lerr != nil {
+		a.warn("could not write the operation log: " + lerr.Error())
+	}
+	if serr := a.recordLast(cmd.Context(), e); serr != nil {
+		a.warn("could not record the last operation: " + serr.Error())
+	}
+	return err
+}
+
+// recordLast stores e as state.json's last operation, under the lock that
+// guards switches so a concurrent switch's history is not lost.
+func (a *app) recordLast(ctx context.Context, e oplog.Entry) error {
+	h, err := a.home()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(h.Locks(), 0o755); err != nil {
+		return err
+	}
+	lock, err := fsx.Lock(ctx, filepath.Join(h.Locks(), "current.lock"))
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	s, err := state.Load(h.State())
+	if err != nil {
+		return err
+	}
+	version := e.After
+	if len(e.Args) > 0 && e.Command != "use" && e.Command != "ensure" && e.Command != "rollback" {
+		version = e.Args[0]
+	}
+	s.Last = &state.Operation{Command: e.Command, Version: version, At: e.Time, OK: e.Result == oplog.ResultOK, Error: oplog.Redact(e.Error)}
+	return state.Save(h.State(), s)
+}
+
+// activeName is the active version's directory name, or "".
+func (a *app) activeName() string {
+	h, err := a.home()
+	if err != nil {
+		return ""
+	}
+	target, err := activate.ReadCurrent(h.Current())
+	if err != nil {
+		return ""
+	}
+	return filepath.Base(target)
+}
+
+func currentUser(getenv func(string) string) string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if n := getenv("USER"); n != "" {
+		return n
+	}
+	return getenv("USERNAME")
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return ""
+	}
+	return h
+}
