@@ -81,9 +81,9 @@ func serveRelease(t *testing.T, version string, files map[string][]byte, tamper 
 		data = append(data, 0)
 	}
 	tree := map[string][]byte{
-		"/releases/latest/download/checksums.txt":          []byte(sums),
+		"/releases/latest/download/checksums.txt":           []byte(sums),
 		"/releases/download/v" + version + "/checksums.txt": []byte(sums),
-		"/releases/download/v" + version + "/" + asset:     data,
+		"/releases/download/v" + version + "/" + asset:      data,
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, ok := tree[r.URL.Path]
