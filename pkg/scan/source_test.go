@@ -179,3 +179,76 @@ func TestCachedSourceFetchesOnce(t *testing.T) {
 		t.Error("wrapping a cache again adds a layer")
 	}
 }
+
+// sumRecorder is a SumSource that records which hash each go.mod was
+// requested with ("" for plain GoMod).
+type sumRecorder struct {
+	memSource
+	mu   sync.Mutex
+	used map[string]string
+}
+
+func (s *sumRecorder) GoMod(ctx context.Context, path, version string) ([]byte, error) {
+	s.record(path+"@"+version, "")
+	return s.memSource.GoMod(ctx, path, version)
+}
+
+func (s *sumRecorder) GoModSum(ctx context.Context, path, version, h1 string) ([]byte, error) {
+	s.record(path+"@"+version, h1)
+	return s.memSource.GoMod(ctx, path, version)
+}
+
+func (s *sumRecorder) record(key, h1 string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.used[key] = h1
+}
+
+// The graph hands go.sum's hash to a source that can check it (so no
+// checksum database lookup is needed) and asks plainly for the rest.
+func TestLoadGraphPassesGoSumHashToSumSource(t *testing.T) {
+	fx := loadFixture(t, "../../testdata/scan/graph/chain.txtar")
+	bMod := fx.mods[modV("example.com/b", "v1.0.0")]
+	if bMod == nil {
+		t.Fatal("fixture has no example.com/b v1.0.0")
+	}
+	h, err := HashGoMod(bMod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := tempdir.New(t)
+	fx.tree["main/go.sum"] = []byte("example.com/b v1.0.0/go.mod " + h + "\n")
+	writeTree(t, root, fx.tree)
+	src := &sumRecorder{memSource: memSource(fx.mods), used: map[string]string{}}
+	if _, err := LoadGraph(context.Background(), filepath.Join(root, "main"), GraphOptions{Source: src}); err != nil {
+		t.Fatal(err)
+	}
+	if got := src.used["example.com/b@v1.0.0"]; got != h {
+		t.Errorf("example.com/b@v1.0.0 fetched with hash %q, want go.sum's %q", got, h)
+	}
+	for key, h1 := range src.used {
+		if key != "example.com/b@v1.0.0" && h1 != "" {
+			t.Errorf("%s fetched with hash %q, but go.sum has no line for it", key, h1)
+		}
+	}
+	if len(src.used) < 2 {
+		t.Errorf("only %d go.mod files fetched; the chain fixture has more", len(src.used))
+	}
+}
+
+func TestCachedSourceForwardsGoModSum(t *testing.T) {
+	ctx := context.Background()
+	rec := &sumRecorder{memSource: memSource{modV("a", "v1.0.0"): []byte("module a\n")}, used: map[string]string{}}
+	c := newCachedSource(rec)
+	if _, err := c.GoModSum(ctx, "a", "v1.0.0", "h1:x"); err != nil {
+		t.Fatal(err)
+	}
+	if rec.used["a@v1.0.0"] != "h1:x" {
+		t.Errorf("hash reaching the source = %q, want h1:x", rec.used["a@v1.0.0"])
+	}
+	// Without SumSource the plain GoMod answers.
+	plain := newCachedSource(memSource{modV("a", "v1.0.0"): []byte("module a\n")})
+	if data, err := plain.GoModSum(ctx, "a", "v1.0.0", "h1:x"); err != nil || string(data) != "module a\n" {
+		t.Errorf("plain source: %q %v", data, err)
+	}
+}
