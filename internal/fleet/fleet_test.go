@@ -187,7 +187,7 @@ func sampleReport(t *testing.T) Report {
 	t.Helper()
 	hosts := []Host{
 		{Status: mustStatus(t, statusJSON("web1", "go1.23.0", true))},
-		{Status: mustStatus(t, statusJSON("web2", "go1.22.5", false)), LogErrors: []LogError{{Message: "smoke | failed\nexit 1"}}},
+		{Status: mustStatus(t, strings.Replace(statusJSON("web2", "go1.22.5", false), "{", `{"problems":["go version failed","second"],`, 1)), LogErrors: []LogError{{Message: "smoke | failed\nexit 1"}}},
 	}
 	r, err := Build(hosts, "1.23.0")
 	if err != nil {
@@ -206,10 +206,13 @@ func TestWriteTable(t *testing.T) {
 	if len(lines) != 4 {
 		t.Fatalf("want header, 2 rows, summary; got:\n%s", out)
 	}
-	for _, want := range []string{"web2", "go1.22.5", "NO", "runs go1.22.5, expected go1.23.0", "1 (last: smoke | failed exit 1)"} {
+	for _, want := range []string{"web2", "go1.22.5", "NO: go version failed  ", "runs go1.22.5, expected go1.23.0", "1 (last: smoke | failed exit 1)"} {
 		if !strings.Contains(lines[1], want) {
 			t.Errorf("odd host row %q lacks %q", lines[1], want)
 		}
+	}
+	if strings.Contains(out, "second") {
+		t.Errorf("the table shows only the first problem:\n%s", out)
 	}
 	if !strings.Contains(lines[2], "web1") || !strings.Contains(lines[2], "ensure go1.23.0: ok") {
 		t.Errorf("row %q", lines[2])

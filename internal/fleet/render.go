@@ -49,7 +49,12 @@ func cells(r Row) []string {
 	if op == "" {
 		op = "-"
 	}
-	return []string{r.Host, version, yesNo(r.Healthy), op, drift, logs}
+	healthy := yesNo(r.Healthy)
+	if !r.Healthy && len(r.Problems) > 0 {
+		// The first problem is usually the cause; JSON carries them all.
+		healthy += ": " + r.Problems[0]
+	}
+	return []string{r.Host, version, healthy, op, drift, logs}
 }
 
 func yesNo(b bool) string {
