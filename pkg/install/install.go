@@ -166,7 +166,7 @@ func (in *Installer) Install(ctx context.Context, v goversion.Version, goos, goa
 		}, files, nil
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("install %s (%s/%s): %w", v, goos, goarch, err)
+		return Result{}, err // the store names the version and platform
 	}
 	inst, err := in.Store.Get(key)
 	if err != nil {
