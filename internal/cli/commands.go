@@ -22,6 +22,7 @@ func (a *app) commands() []*cobra.Command {
 		a.doctorCommand(),
 		a.statusCommand(),
 		a.configCommand(),
+		a.mirrorCommand(),
 		a.fleetCommand(),
 		a.scanCommand(),
 		a.cacheCommand(),

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -99,7 +100,7 @@ func (a *app) logged(cmd *cobra.Command, args []string, run func(rec *opRecord) 
 		Time:       start.UTC(),
 		User:       currentUser(a.env.Getenv),
 		Host:       hostname(),
-		Command:    cmd.Name(),
+		Command:    commandName(cmd),
 		Args:       append([]string(nil), args...),
 		Before:     before,
 		After:      a.activeName(),
@@ -180,4 +181,12 @@ func hostname() string {
 		return ""
 	}
 	return h
+}
+
+// commandName is the command path without "govm": "install", "mirror sync".
+func commandName(cmd *cobra.Command) string {
+	if cmd.HasParent() {
+		return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	}
+	return cmd.Name()
 }

@@ -4,6 +4,7 @@
 package oplog
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,11 +62,14 @@ func (l Log) Append(e Entry) error {
 	for i, a := range e.Args {
 		e.Args[i] = Redact(a)
 	}
-	b, err := json.Marshal(e)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// URLs in sources and errors hold & and <: keep them readable.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
 		return fmt.Errorf("encode log line: %w", err)
 	}
-	b = append(b, '\n')
+	b := buf.Bytes() // Encode ends the line
 	if err := os.MkdirAll(filepath.Dir(l.Path), 0o755); err != nil {
 		return fmt.Errorf("log %s: %w", l.Path, err)
 	}
