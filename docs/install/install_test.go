@@ -99,6 +99,10 @@ func serveRelease(t *testing.T, version string, files map[string][]byte, tamper 
 
 // runInstall runs install.sh with a private HOME and returns its output.
 func runInstall(t *testing.T, home string, args ...string) (string, error) {
+	// Opened here so that go test's cache sees changes to the script.
+	if _, err := os.ReadFile("install.sh"); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command("sh", append([]string{"install.sh"}, args...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "SHELL=/bin/bash"}
 	out, err := cmd.CombinedOutput()
