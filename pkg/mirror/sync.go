@@ -54,7 +54,7 @@ func ParsePlatforms(s string) ([]Platform, error) {
 			continue
 		}
 		goos, goarch, ok := strings.Cut(f, "/")
-		if !ok || goos == "" || goarch == "" || strings.ContainsAny(goarch, "/\\") {
+		if !ok || goos == "" || goarch == "" || strings.ContainsAny(goos+goarch, "/\\ \t") {
 			return nil, fmt.Errorf("platform %q: want os/arch such as windows/amd64", f)
 		}
 		out = append(out, Platform{goos, goarch})
