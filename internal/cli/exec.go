@@ -12,10 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/govm-dev/govm/internal/proc"
-	"github.com/govm-dev/govm/internal/shim"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/install"
-	"github.com/govm-dev/govm/pkg/store"
 )
 
 // toolchainFor returns the GOROOT of an installed version matching req,
@@ -26,12 +24,11 @@ func (a *app) toolchainFor(ctx context.Context, req goversion.Request) (goversio
 	if err != nil {
 		return goversion.Version{}, "", err
 	}
-	st := store.New(h.Versions())
-	if v, ok := shim.SelectInstalled(req, st, goversion.Version{}); ok {
+	if v, dir, ok := a.selectInstalled(h, req); ok {
 		if err := a.allowVersion("run", v); err != nil {
 			return goversion.Version{}, "", err
 		}
-		return v, st.Root(store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}), nil
+		return v, dir, nil
 	}
 	if err := a.allowSource("install", ""); err != nil {
 		return goversion.Version{}, "", err

@@ -57,6 +57,7 @@ SHA-256 (go.dev and mirrors) or the Go checksum database (GOPROXY).`,
 		},
 	}
 	a.addLogFlag(cmd)
+	a.addSystemFlag(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.goos, "os", "", "target operating system (default: this machine's), e.g. to seed a Windows mirror")
 	f.StringVar(&o.goarch, "arch", "", "target architecture (default: this machine's)")

@@ -62,6 +62,7 @@ func (a *app) uninstallCommand() *cobra.Command {
 			return a.logged(cmd, args, func(*opRecord) error { return a.runUninstall(cmd.Context(), args, o) })
 		},
 	}
+	a.addSystemFlag(cmd)
 	cmd.Flags().BoolVar(&o.force, "force", false, "also remove the active version (leaves no active Go until 'govm use')")
 	cmd.Flags().StringVar(&o.goos, "os", "", "operating system of a staged toolchain")
 	cmd.Flags().StringVar(&o.goarch, "arch", "", "architecture of a staged toolchain")

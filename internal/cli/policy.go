@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -12,11 +13,14 @@ import (
 
 	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/fsx"
+	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/oplog"
 	"github.com/govm-dev/govm/internal/policy"
+	"github.com/govm-dev/govm/internal/shim"
 	"github.com/govm-dev/govm/internal/state"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/install"
+	"github.com/govm-dev/govm/pkg/store"
 )
 
 // allowVersion asks the machine policy whether v may be installed or run.
@@ -189,4 +193,59 @@ func commandName(cmd *cobra.Command) string {
 		return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 	}
 	return cmd.Name()
+}
+
+// systemHome is the machine-wide home an administrator installs into:
+// %ProgramData%\govm or /opt/govm, or GOVM_SYSTEM_HOME (tests, unusual
+// layouts). Users only read it: their state stays in their own home.
+func (a *app) systemHome() (home.Home, error) {
+	if d := a.env.Getenv("GOVM_SYSTEM_HOME"); d != "" {
+		return home.New(d)
+	}
+	return home.System(a.env.Getenv)
+}
+
+// addSystemFlag gives an administrator's command --system: act on the
+// machine-wide home instead of the user's.
+func (a *app) addSystemFlag(cmd *cobra.Command) {
+	cmd.Flags().BoolFunc("system", "act on the machine-wide versions (%ProgramData%\\govm, /opt/govm; administrator/root)", func(string) error {
+		h, err := a.systemHome()
+		if err != nil {
+			return err
+		}
+		a.flagValues["home"] = h.Root
+		return nil
+	})
+}
+
+// selectInstalled finds the installed version that serves req: the user's
+// own installs first, then the machine-wide ones an administrator put there.
+func (a *app) selectInstalled(h home.Home, req goversion.Request) (goversion.Version, string, bool) {
+	for _, st := range a.stores(h) {
+		if v, ok := shim.SelectInstalled(req, st, goversion.Version{}); ok {
+			return v, st.Root(store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}), true
+		}
+	}
+	return goversion.Version{}, "", false
+}
+
+// installedDir returns the GOROOT of v for this platform in the user's or
+// the machine-wide store.
+func (a *app) installedDir(h home.Home, v goversion.Version) (string, bool) {
+	key := store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}
+	for _, st := range a.stores(h) {
+		if st.Has(key) {
+			return st.Root(key), true
+		}
+	}
+	return "", false
+}
+
+// stores are the version stores a user's commands read, their own first.
+func (a *app) stores(h home.Home) []*store.Store {
+	out := []*store.Store{store.New(h.Versions())}
+	if sys, err := a.systemHome(); err == nil && sys.Root != h.Root {
+		out = append(out, store.New(sys.Versions()))
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/buildinfo"
+	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/pathenv"
 	"github.com/govm-dev/govm/internal/state"
 	"github.com/govm-dev/govm/pkg/goversion"
@@ -23,22 +24,24 @@ import (
 // statusReport is `govm status --json`, the document fleet tools collect
 // (internal/fleet reads it). Fields are added, never renamed.
 type statusReport struct {
-	Host          string           `json:"host"`
-	User          string           `json:"user"`
-	OS            string           `json:"os"`
-	Arch          string           `json:"arch"`
-	GovmVersion   string           `json:"govm_version"`
-	Home          string           `json:"home"`
-	Active        string           `json:"active"`
-	ActivePath    string           `json:"active_path"`
-	GoVersion     string           `json:"go_version"`
-	Path          statusPath       `json:"path"`
-	Installed     []string         `json:"installed"`
-	LastOperation *statusOperation `json:"last_operation"`
-	LogPath       string           `json:"log_path"`
-	PolicyFile    string           `json:"policy_file,omitempty"`
-	Healthy       bool             `json:"healthy"`
-	Problems      []string         `json:"problems"`
+	Host        string     `json:"host"`
+	User        string     `json:"user"`
+	OS          string     `json:"os"`
+	Arch        string     `json:"arch"`
+	GovmVersion string     `json:"govm_version"`
+	Home        string     `json:"home"`
+	Active      string     `json:"active"`
+	ActivePath  string     `json:"active_path"`
+	GoVersion   string     `json:"go_version"`
+	Path        statusPath `json:"path"`
+	Installed   []string   `json:"installed"`
+	// SystemInstalled are the machine-wide versions (--system installs).
+	SystemInstalled []string         `json:"system_installed"`
+	LastOperation   *statusOperation `json:"last_operation"`
+	LogPath         string           `json:"log_path"`
+	PolicyFile      string           `json:"policy_file,omitempty"`
+	Healthy         bool             `json:"healthy"`
+	Problems        []string         `json:"problems"`
 }
 
 // statusPath is the PATH integration state.
@@ -106,7 +109,7 @@ func (a *app) gatherStatus(ctx context.Context) (statusReport, error) {
 	rep := statusReport{
 		Host: hostname(), User: currentUser(a.env.Getenv),
 		OS: runtime.GOOS, Arch: runtime.GOARCH, GovmVersion: info.Version,
-		Home: h.Root, LogPath: h.Log(), Installed: []string{}, Problems: []string{},
+		Home: h.Root, LogPath: h.Log(), Installed: []string{}, SystemInstalled: []string{}, Problems: []string{},
 	}
 	if cfg.LogFile != "" {
 		rep.LogPath = cfg.LogFile
@@ -126,6 +129,14 @@ func (a *app) gatherStatus(ctx context.Context) (statusReport, error) {
 			rep.Installed = append(rep.Installed, in.Key.Version.String())
 		}
 	}
+	if stores := a.stores(h); len(stores) > 1 {
+		sys, _ := stores[1].List()
+		for _, in := range sys {
+			if in.Key.OS == runtime.GOOS && in.Key.Arch == runtime.GOARCH {
+				rep.SystemInstalled = append(rep.SystemInstalled, in.Key.Version.String())
+			}
+		}
+	}
 
 	if target, err := activate.ReadCurrent(h.Current()); err != nil {
 		problem("no active Go version (%s); run 'govm use VERSION'", h.Current())
@@ -136,7 +147,7 @@ func (a *app) gatherStatus(ctx context.Context) (statusReport, error) {
 		switch {
 		case perr != nil:
 			problem("the current link points at %s, which is not a Go version", target)
-		case !st.Has(store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}):
+		case !a.isInstalledAt(h, v, rep.ActivePath):
 			problem("the active version %s is not installed (%s); run 'govm install %s'", v, target, v.Number())
 		default:
 			if err := cfg.Policy.CheckVersion("run "+v.String(), v); err != nil {
@@ -221,4 +232,11 @@ func (a *app) printStatus(r statusReport) {
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "  - %s\n", p)
 	}
+}
+
+// isInstalledAt reports whether the current link's target is the install
+// of v, in the user's or the machine-wide store.
+func (a *app) isInstalledAt(h home.Home, v goversion.Version, target string) bool {
+	dir, ok := a.installedDir(h, v)
+	return ok && dir == target
 }

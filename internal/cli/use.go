@@ -14,7 +14,6 @@ import (
 	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/fsx"
 	"github.com/govm-dev/govm/internal/home"
-	"github.com/govm-dev/govm/internal/shim"
 	"github.com/govm-dev/govm/internal/state"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/install"
@@ -37,7 +36,10 @@ type switchResult struct {
 func (a *app) switchTo(ctx context.Context, h home.Home, v goversion.Version, by string) (switchResult, error) {
 	st := store.New(h.Versions())
 	key := store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}
-	dir := st.Root(key)
+	dir, installed := a.installedDir(h, v)
+	if !installed {
+		dir = st.Root(key)
+	}
 	res := switchResult{Version: v.String(), Path: dir}
 	if cur, err := activate.ReadCurrent(h.Current()); err == nil {
 		res.Previous = filepath.Base(cur)
@@ -62,7 +64,7 @@ func (a *app) switchTo(ctx context.Context, h home.Home, v goversion.Version, by
 	} else {
 		res.Previous = ""
 	}
-	if !st.Has(key) {
+	if !installed {
 		return res, notFoundf("%s is not installed; run 'govm install %s'", v, v.Number())
 	}
 	if err := activate.SetCurrent(h.Current(), dir); err != nil {
@@ -126,8 +128,7 @@ func (a *app) runUse(ctx context.Context, o useOptions) error {
 // activateRequest selects an installed version for req (installing one when
 // allowed) and switches to it.
 func (a *app) activateRequest(ctx context.Context, h home.Home, req goversion.Request, allowInstall bool, by string) (switchResult, error) {
-	st := store.New(h.Versions())
-	v, ok := shim.SelectInstalled(req, st, goversion.Version{})
+	v, _, ok := a.selectInstalled(h, req)
 	installed := false
 	if !ok {
 		if !allowInstall {
@@ -229,7 +230,7 @@ func (a *app) runEnsure(ctx context.Context, args []string, rec *opRecord) error
 	// readlink; nothing is written and no network is touched.
 	if cur, err := activate.ReadCurrent(h.Current()); err == nil {
 		if v, err := goversion.Parse(filepath.Base(cur)); err == nil && req.Matches(v, goversion.ResolveOptions{Pre: true}) {
-			if store.New(h.Versions()).Has(store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}) {
+			if dir, ok := a.installedDir(h, v); ok && dir == filepath.Clean(cur) {
 				if err := a.allowVersion("ensure", v); err != nil {
 					return err
 				}
