@@ -108,6 +108,9 @@ ci() {
 	echo "identical: $(sha256sum "$tmp/rebuilt" | cut -d' ' -f1)"
 
 	step "Authenticode signing with a throwaway certificate"
+	if ! command -v osslsigncode >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends osslsigncode openssl >/dev/null
+	fi
 	command -v osslsigncode >/dev/null || fail "osslsigncode is not installed (apt-get install osslsigncode)"
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
 		-subj "/CN=govm throwaway test" -days 1 -addext extendedKeyUsage=codeSigning 2>/dev/null
