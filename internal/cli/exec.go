@@ -19,7 +19,8 @@ import (
 // toolchainFor returns the GOROOT of an installed version matching req,
 // installing the newest match first when none is installed (exec and env
 // are for CI jobs, which start from an empty cache and never prompt).
-func (a *app) toolchainFor(ctx context.Context, req goversion.Request) (goversion.Version, string, error) {
+// When it installs, rec (nil-safe) is told, so the command logs a line.
+func (a *app) toolchainFor(ctx context.Context, req goversion.Request, rec *opRecord) (goversion.Version, string, error) {
 	h, err := a.home()
 	if err != nil {
 		return goversion.Version{}, "", err
@@ -48,10 +49,14 @@ func (a *app) toolchainFor(ctx context.Context, req goversion.Request) (goversio
 	if err := a.allowVersion("install", v); err != nil {
 		return goversion.Version{}, "", err
 	}
+	if rec != nil {
+		rec.noop = false // installing changes state: log it, failed or not
+	}
 	r, err := in.Install(ctx, v, "", "", false)
 	if err != nil {
 		return goversion.Version{}, "", err
 	}
+	rec.installed(r)
 	return v, r.Path, nil
 }
 
@@ -84,7 +89,11 @@ A missing version is installed first. COMMAND's exit code is govm's.`,
 		Example: "  govm exec 1.22 -- go test ./...\n  govm exec go.mod -- go build ./cmd/app",
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runExec(cmd.Context(), args[0], args[1:])
+			// Only the version is logged: the command line may hold secrets.
+			return a.logged(cmd, args[:1], func(rec *opRecord) error {
+				rec.noop = true // running a command changes nothing; an install does
+				return a.runExec(cmd.Context(), args[0], args[1:], rec)
+			})
 		},
 	}
 	// Everything after VERSION belongs to COMMAND, flags included.
@@ -104,7 +113,7 @@ func requestArg(arg string) (goversion.Request, error) {
 	return goversion.ParseRequest(arg)
 }
 
-func (a *app) runExec(ctx context.Context, version string, argv []string) error {
+func (a *app) runExec(ctx context.Context, version string, argv []string, rec *opRecord) error {
 	if argv[0] == "--" {
 		argv = argv[1:]
 	}
@@ -115,7 +124,7 @@ func (a *app) runExec(ctx context.Context, version string, argv []string) error 
 	if err != nil {
 		return err
 	}
-	v, dir, err := a.toolchainFor(ctx, req)
+	v, dir, err := a.toolchainFor(ctx, req, rec)
 	if err != nil {
 		return err
 	}
@@ -197,7 +206,10 @@ PATH, removes GOROOT and sets GOTOOLCHAIN. Evaluate it in your shell, or use
   govm env go.mod --shell github`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runEnv(cmd.Context(), args, shell)
+			return a.logged(cmd, args, func(rec *opRecord) error {
+				rec.noop = true // printing changes nothing; an install does
+				return a.runEnv(cmd.Context(), args, shell, rec)
+			})
 		},
 	}
 	def := "bash"
@@ -208,7 +220,7 @@ PATH, removes GOROOT and sets GOTOOLCHAIN. Evaluate it in your shell, or use
 	return cmd
 }
 
-func (a *app) runEnv(ctx context.Context, args []string, shell string) error {
+func (a *app) runEnv(ctx context.Context, args []string, shell string, rec *opRecord) error {
 	if a.flags.json {
 		shell = "json"
 	}
@@ -226,7 +238,7 @@ func (a *app) runEnv(ctx context.Context, args []string, shell string) error {
 		if err != nil {
 			return err
 		}
-		if v, dir, err = a.toolchainFor(ctx, req); err != nil {
+		if v, dir, err = a.toolchainFor(ctx, req, rec); err != nil {
 			return err
 		}
 	} else {
