@@ -120,7 +120,7 @@ func (a *app) logged(cmd *cobra.Command, args []string, run func(rec *opRecord) 
 	if path == "" {
 		path = h.Log()
 	}
-	if lerr := (oplog.Log{Path: path}).Append(e); lerr != nil {
+	if lerr := (oplog.Log{Path: path}).Append(cmd.Context(), e); lerr != nil {
 		a.warn("could not write the operation log: " + lerr.Error())
 	}
 	if serr := a.recordLast(cmd.Context(), e); serr != nil {

@@ -5,6 +5,7 @@ package oplog
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/govm-dev/govm/internal/fsx"
 )
 
 // DefaultMaxBytes is the size past which the log rotates.
@@ -53,10 +56,11 @@ type Log struct {
 	Keep int
 }
 
-// Append writes e as one line. Each line is written with a single write on
-// a file opened for appending, so lines from concurrent processes do not
-// interleave on local file systems.
-func (l Log) Append(e Entry) error {
+// Append writes e as one line, with a single write on a file opened for
+// appending, under a lock file beside the log: appends alone are atomic on
+// Linux and Windows but not on every file system (network shares, Wine),
+// and rotation must not race with a writer.
+func (l Log) Append(ctx context.Context, e Entry) error {
 	e.Source = Redact(e.Source)
 	e.Error = Redact(e.Error)
 	for i, a := range e.Args {
@@ -73,6 +77,11 @@ func (l Log) Append(e Entry) error {
 	if err := os.MkdirAll(filepath.Dir(l.Path), 0o755); err != nil {
 		return fmt.Errorf("log %s: %w", l.Path, err)
 	}
+	lock, err := fsx.Lock(ctx, l.Path+".lock")
+	if err != nil {
+		return fmt.Errorf("lock log %s: %w", l.Path, err)
+	}
+	defer lock.Unlock()
 	if err := l.rotate(int64(len(b))); err != nil {
 		return err
 	}

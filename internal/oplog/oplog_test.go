@@ -2,6 +2,7 @@ package oplog
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func TestAppendWritesDocumentedFields(t *testing.T) {
 	e := Entry{Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), User: "u", Host: "h", Command: "install",
 		Args: []string{"1.22.5"}, After: "go1.22.5", Source: "https://bob:pw@mirror.corp/go", Hash: "sha256:ab",
 		DurationMS: 12, Result: ResultError, Error: "GET http://bob:pw@proxy:3128/x: refused"}
-	if err := l.Append(e); err != nil {
+	if err := l.Append(context.Background(), e); err != nil {
 		t.Fatal(err)
 	}
 	lines := readLines(t, path)
@@ -60,7 +61,7 @@ func TestRotation(t *testing.T) {
 	path := filepath.Join(tempdir.New(t), "govm.log")
 	l := Log{Path: path, MaxBytes: 400, Keep: 2}
 	for i := 0; i < 20; i++ {
-		if err := l.Append(Entry{Command: "use", Result: ResultOK}); err != nil {
+		if err := l.Append(context.Background(), Entry{Command: "use", Result: ResultOK}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -87,7 +88,7 @@ func TestConcurrentAppendsKeepWholeLines(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := 0; j < 20; j++ {
-				if err := l.Append(Entry{Command: "install", Error: strings.Repeat("x", 500), Result: ResultError}); err != nil {
+				if err := l.Append(context.Background(), Entry{Command: "install", Error: strings.Repeat("x", 500), Result: ResultError}); err != nil {
 					t.Error(err)
 				}
 			}
