@@ -7,6 +7,7 @@ import (
 
 	"github.com/govm-dev/govm/internal/policy"
 	"github.com/govm-dev/govm/internal/shim"
+	"github.com/govm-dev/govm/pkg/download"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/modproxy"
 	"github.com/govm-dev/govm/pkg/release"
@@ -70,7 +71,10 @@ func exitCode(err error) int {
 	case errors.Is(err, policy.ErrDenied):
 		return ExitPolicy
 	case errors.Is(err, release.ErrVerification), errors.Is(err, release.ErrInsecure),
-		errors.Is(err, scan.ErrChecksum), errors.Is(err, modproxy.ErrVerification):
+		errors.Is(err, scan.ErrChecksum), errors.Is(err, modproxy.ErrVerification),
+		// An archive longer or shorter than its trusted index entry says is
+		// altered, not merely unavailable.
+		errors.Is(err, download.ErrSizeMismatch):
 		return ExitVerify
 	case errors.Is(err, release.ErrNotFound), errors.Is(err, goversion.ErrNoMatch),
 		errors.Is(err, errNotInstalled), errors.Is(err, store.ErrNotInstalled), errors.Is(err, shim.ErrNoToolchain):
