@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/fsx"
 	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/oplog"
@@ -158,15 +157,10 @@ func (a *app) recordLast(ctx context.Context, e oplog.Entry) error {
 
 // activeName is the active version's directory name, or "".
 func (a *app) activeName() string {
-	h, err := a.home()
-	if err != nil {
-		return ""
+	if dir := a.activeVersion(); dir != "" {
+		return filepath.Base(dir)
 	}
-	target, err := activate.ReadCurrent(h.Current())
-	if err != nil {
-		return ""
-	}
-	return filepath.Base(target)
+	return ""
 }
 
 func currentUser(getenv func(string) string) string {
