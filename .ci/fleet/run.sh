@@ -222,7 +222,7 @@ for i in $(seq 2 "$N"); do expect_active "$i" go1.23.1; done
 play verify-unreachable verify.yml -e govm_version=1.23.2
 [ "$RC" != 0 ] || fail_with verify-unreachable "verify passed with h2 unreachable"
 cat "$WORK/report-verify-unreachable/report.md"
-grep -Eq '^\| h2 \| none \| NO \|' "$WORK/report-verify-unreachable/report.md" ||
+grep -Eq '^\| h2 \| none \| NO: unreachable' "$WORK/report-verify-unreachable/report.md" ||
 	fail_with verify-unreachable "report does not show h2 as down"
 
 step "passed"

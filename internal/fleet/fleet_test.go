@@ -253,6 +253,27 @@ func TestWriteCSV(t *testing.T) {
 	}
 }
 
+func TestTableShortensLongMessages(t *testing.T) {
+	long := strings.Repeat("é", 300)
+	r, err := Build([]Host{{Status: mustStatus(t, statusJSON("a", "go1.23.0", true)), LogErrors: []LogError{{Message: long}}}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table, csvOut bytes.Buffer
+	if err := Write(&table, r, FormatTable); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "(last: "+strings.Repeat("é", maxCell-1)+"…)") {
+		t.Errorf("table cell not cut at %d runes:\n%s", maxCell, table.String())
+	}
+	if err := Write(&csvOut, r, FormatCSV); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csvOut.String(), long) {
+		t.Error("CSV must keep the whole message")
+	}
+}
+
 func TestParseFormat(t *testing.T) {
 	for in, want := range map[string]Format{"table": FormatTable, "Markdown": FormatMarkdown, "md": FormatMarkdown, " csv ": FormatCSV} {
 		if got, err := ParseFormat(in); err != nil || got != want {

@@ -39,7 +39,7 @@ func cells(r Row) []string {
 	}
 	logs := strconv.Itoa(r.LogErrors)
 	if r.LastLogError != "" {
-		logs += " (last: " + r.LastLogError + ")"
+		logs += " (last: " + shorten(r.LastLogError) + ")"
 	}
 	version := r.Version
 	if version == "" {
@@ -52,7 +52,7 @@ func cells(r Row) []string {
 	healthy := yesNo(r.Healthy)
 	if !r.Healthy && len(r.Problems) > 0 {
 		// The first problem is usually the cause; JSON carries them all.
-		healthy += ": " + r.Problems[0]
+		healthy += ": " + shorten(r.Problems[0])
 	}
 	return []string{r.Host, version, healthy, op, drift, logs}
 }
@@ -146,4 +146,16 @@ func oneLine(cs []string) []string {
 		cs[i] = strings.Join(strings.Fields(c), " ")
 	}
 	return cs
+}
+
+// maxCell keeps a table readable: error messages carry whole URLs, and the
+// full text is in --json and --format csv.
+const maxCell = 100
+
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > maxCell {
+		return string(r[:maxCell-1]) + "…"
+	}
+	return s
 }
