@@ -150,6 +150,10 @@ func (a *app) doctorEnv(online bool) (doctor.Env, error) {
 		return doctor.Env{}, err
 	}
 	env := doctor.Env{Home: h, WorkDir: wd, Getenv: a.env.Getenv, GOOS: runtime.GOOS}
+	if cfg.Policy.File != "" {
+		pol := cfg.Policy
+		env.Policy = &pol
+	}
 	env.PathSetup = func() (pathenv.Report, error) {
 		shims := shim.Enabled(h.Bin())
 		if err := a.placeSelf(h, shims); err != nil {

@@ -86,9 +86,10 @@ const (
 	CatDir      Category = "directory"
 	CatVersions Category = "versions"
 	CatWindows  Category = "windows"
+	CatPolicy   Category = "policy"
 )
 
-var categoryOrder = []Category{CatGovm, CatPath, CatGoEnv, CatDir, CatVersions, CatWindows}
+var categoryOrder = []Category{CatGovm, CatPath, CatGoEnv, CatDir, CatVersions, CatWindows, CatPolicy}
 
 // categoryTitles are the headings of the human output.
 var categoryTitles = map[Category]string{
@@ -98,6 +99,7 @@ var categoryTitles = map[Category]string{
 	CatDir:      "This directory",
 	CatVersions: "Versions",
 	CatWindows:  "Windows",
+	CatPolicy:   "Machine policy",
 }
 
 // Finding is one result of a check. A check may report several (one per

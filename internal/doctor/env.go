@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"github.com/govm-dev/govm/internal/policy"
 	"os"
 	"runtime"
 	"time"
@@ -37,6 +38,8 @@ type Env struct {
 	DiskFree func(dir string) (uint64, error)
 	// Now is the clock (partial downloads are stale after a while); nil means time.Now.
 	Now func() time.Time
+	// Policy is the machine policy in force; nil means none is configured.
+	Policy *policy.Policy
 
 	facts *facts
 }
