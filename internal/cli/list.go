@@ -29,6 +29,8 @@ type listEntry struct {
 	InstalledAt time.Time    `json:"installed_at"`
 	Source      string       `json:"source"`
 	Hash        release.Hash `json:"verified_hash"`
+	// System marks a machine-wide version (read-only for users).
+	System bool `json:"system"`
 }
 
 func (a *app) listCommand() *cobra.Command {
@@ -47,27 +49,32 @@ func (a *app) listCommand() *cobra.Command {
 }
 
 func (a *app) runList(_ context.Context, o listOptions) error {
-	st, err := a.store()
-	if err != nil {
-		return err
-	}
-	installed, err := st.List()
+	h, err := a.home()
 	if err != nil {
 		return err
 	}
 	active := a.activeVersion()
 	entries := []listEntry{}
-	for _, in := range installed {
-		if !o.all && (in.Key.OS != runtime.GOOS || in.Key.Arch != runtime.GOARCH) {
-			continue
+	// The user's own versions, then the machine-wide ones an administrator
+	// installed (which use, ensure and exec also find).
+	for i, st := range a.stores(h) {
+		installed, err := st.List()
+		if err != nil {
+			return err
 		}
-		r := in.Record
-		entries = append(entries, listEntry{
-			Version: r.Version.String(), OS: r.OS, Arch: r.Arch, Path: in.Dir, Size: r.Size,
-			InstalledAt: r.InstalledAt, Source: r.Source,
-			Active: active != "" && in.Dir == active,
-			Hash:   release.Hash{Kind: release.HashKind(r.Hash.Kind), Value: r.Hash.Value},
-		})
+		for _, in := range installed {
+			if !o.all && (in.Key.OS != runtime.GOOS || in.Key.Arch != runtime.GOARCH) {
+				continue
+			}
+			r := in.Record
+			entries = append(entries, listEntry{
+				Version: r.Version.String(), OS: r.OS, Arch: r.Arch, Path: in.Dir, Size: r.Size,
+				InstalledAt: r.InstalledAt, Source: r.Source,
+				Active: active != "" && in.Dir == active,
+				Hash:   release.Hash{Kind: release.HashKind(r.Hash.Kind), Value: r.Hash.Value},
+				System: i > 0,
+			})
+		}
 	}
 	if a.flags.json {
 		return a.printJSON(entries)
@@ -85,6 +92,9 @@ func (a *app) runList(_ context.Context, o listOptions) error {
 		platform := ""
 		if e.OS != runtime.GOOS || e.Arch != runtime.GOARCH {
 			platform = " " + e.OS + "/" + e.Arch
+		}
+		if e.System {
+			platform += " (machine-wide)"
 		}
 		fmt.Fprintf(tw, "%s %s%s\t%s\t%s\t%s\t%s %s\n", mark, e.Version, platform, humanBytes(e.Size),
 			e.InstalledAt.Local().Format("2006-01-02 15:04"), e.Source, e.Hash.Kind, short(e.Hash.Value))
