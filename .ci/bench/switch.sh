@@ -11,10 +11,13 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
 work=$(mktemp -d /tmp/govm-bench-switch.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# Keep the Go caches where they are while HOME moves to a scratch directory.
+export GOPATH="$(go env GOPATH)" GOMODCACHE="$(go env GOMODCACHE)" GOCACHE="$(go env GOCACHE)"
 export GOVM_HOME="$work/home" GOVM_CONFIG= GOVM_MACHINE_CONFIG="$work/none.yaml" NO_COLOR=1 HOME="$work/userhome"
 mkdir -p "$HOME"
 cd "$repo"
-GOVM_BENCH_HOME="$GOVM_HOME" go test ./internal/cli -run '^TestPrepareBenchHome$' -count=1 >/dev/null
+GOVM_BENCH_HOME="$GOVM_HOME" go test ./internal/cli -run '^TestPrepareBenchHome$' -count=1 >"$work/prepare.log" 2>&1 ||
+	{ cat "$work/prepare.log"; exit 1; }
 go build -trimpath -o "$work/govm" ./cmd/govm
 go build -trimpath -o "$work/govm-shim" ./cmd/govm-shim
 "$work/govm" setup --shims --quiet

@@ -23,6 +23,9 @@ func govmCmd(t *testing.T, home string, srv *fakegodev.Server, args ...string) *
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = home // away from this repository's go.mod, which pins a version
 	cmd.Env = append(os.Environ(),
