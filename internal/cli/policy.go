@@ -193,9 +193,6 @@ func commandName(cmd *cobra.Command) string {
 // %ProgramData%\govm or /opt/govm, or GOVM_SYSTEM_HOME (tests, unusual
 // layouts). Users only read it: their state stays in their own home.
 func (a *app) systemHome() (home.Home, error) {
-	if d := a.env.Getenv("GOVM_SYSTEM_HOME"); d != "" {
-		return home.New(d)
-	}
 	return home.System(a.env.Getenv)
 }
 
@@ -237,9 +234,5 @@ func (a *app) installedDir(h home.Home, v goversion.Version) (string, bool) {
 
 // stores are the version stores a user's commands read, their own first.
 func (a *app) stores(h home.Home) []*store.Store {
-	out := []*store.Store{store.New(h.Versions())}
-	if sys, err := a.systemHome(); err == nil && sys.Root != h.Root {
-		out = append(out, store.New(sys.Versions()))
-	}
-	return out
+	return shim.Stores(h, a.env.Getenv)
 }

@@ -45,8 +45,12 @@ func Default(getenv func(string) string) (Home, error) {
 	return Home{}, errors.New("cannot locate the govm home: HOME is not set; set GOVM_HOME or pass --home")
 }
 
-// System returns the machine-wide home: %ProgramData%\govm on Windows, /opt/govm elsewhere.
+// System returns the machine-wide home: $GOVM_SYSTEM_HOME when set (tests,
+// unusual layouts), else %ProgramData%\govm on Windows and /opt/govm elsewhere.
 func System(getenv func(string) string) (Home, error) {
+	if d := getenv("GOVM_SYSTEM_HOME"); d != "" {
+		return New(d)
+	}
 	if runtime.GOOS == "windows" {
 		d := getenv("ProgramData")
 		if d == "" {

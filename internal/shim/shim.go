@@ -72,32 +72,64 @@ func (d Decision) Exe(tool string) string {
 
 // Decide picks the toolchain for working directory wd.
 func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string) string) (Decision, error) {
-	st := store.New(h.Versions())
-	host := func(v goversion.Version) store.Key {
-		return store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}
-	}
+	stores := Stores(h, getenv)
 	if !exact.IsZero() {
-		if !st.Has(host(exact)) {
+		dir, ok := installedDir(stores, exact)
+		if !ok {
 			return Decision{}, fmt.Errorf("%w: %s is not installed; run 'govm install %s'", ErrNoToolchain, exact, exact.Number())
 		}
-		return Decision{Version: exact, Dir: st.Root(host(exact)), Reason: "invoked as " + exact.String()}, nil
+		return Decision{Version: exact, Dir: dir, Reason: "invoked as " + exact.String()}, nil
 	}
-	active := activeVersion(h)
+	active, activeDir := activeVersion(h)
 	pin, err := goversion.FindPin(wd, getenv)
 	switch {
 	case errors.Is(err, goversion.ErrNoPin):
 		if active.IsZero() {
 			return Decision{}, fmt.Errorf("%w: no version is active and nothing pins one in %s; run 'govm use VERSION'", ErrNoToolchain, wd)
 		}
-		return Decision{Version: active, Dir: st.Root(host(active)), Reason: "global (current link)"}, nil
+		return Decision{Version: active, Dir: activeDir, Reason: "global (current link)"}, nil
 	case err != nil:
 		return Decision{}, err
 	}
-	v, ok := SelectInstalled(pin.Request, st, active)
-	if !ok {
-		return Decision{}, fmt.Errorf("%w: %s wants %s, which is not installed; run 'govm install' here (or 'govm install %s')", ErrNoToolchain, pin.Source(), pin.Request, pin.Request.Arg())
+	for _, st := range stores {
+		v, ok := SelectInstalled(pin.Request, st, active)
+		if !ok {
+			continue
+		}
+		dir := activeDir
+		if v != active {
+			dir = st.Root(hostKey(v))
+		}
+		return Decision{Version: v, Dir: dir, Reason: "pinned by " + pin.Source(), Pin: &pin}, nil
 	}
-	return Decision{Version: v, Dir: st.Root(host(v)), Reason: "pinned by " + pin.Source(), Pin: &pin}, nil
+	return Decision{}, fmt.Errorf("%w: %s wants %s, which is not installed; run 'govm install' here (or 'govm install %s')", ErrNoToolchain, pin.Source(), pin.Request, pin.Request.Arg())
+}
+
+// Stores are the version stores a user's toolchains come from: their own,
+// then the machine-wide one an administrator installs into (when it exists
+// and is not the same home).
+func Stores(h home.Home, getenv func(string) string) []*store.Store {
+	out := []*store.Store{store.New(h.Versions())}
+	if sys, err := home.System(getenv); err == nil && sys.Root != h.Root {
+		if fi, err := os.Stat(sys.Versions()); err == nil && fi.IsDir() {
+			out = append(out, store.New(sys.Versions()))
+		}
+	}
+	return out
+}
+
+func hostKey(v goversion.Version) store.Key {
+	return store.Key{Version: v, OS: runtime.GOOS, Arch: runtime.GOARCH}
+}
+
+// installedDir finds v for this platform in the first store that has it.
+func installedDir(stores []*store.Store, v goversion.Version) (string, bool) {
+	for _, st := range stores {
+		if st.Has(hostKey(v)) {
+			return st.Root(hostKey(v)), true
+		}
+	}
+	return "", false
 }
 
 // SelectInstalled picks the installed host toolchain that satisfies req. An
@@ -126,17 +158,18 @@ func SelectInstalled(req goversion.Request, st *store.Store, active goversion.Ve
 	return goversion.Version{}, false
 }
 
-// activeVersion is the version the current link points at, or zero.
-func activeVersion(h home.Home) goversion.Version {
+// activeVersion is the version the current link points at (in the user's
+// or the machine-wide store) and its directory, or zero.
+func activeVersion(h home.Home) (goversion.Version, string) {
 	target, err := activate.ReadCurrent(h.Current())
 	if err != nil {
-		return goversion.Version{}
+		return goversion.Version{}, ""
 	}
 	v, err := goversion.Parse(filepath.Base(target))
 	if err != nil {
-		return goversion.Version{}
+		return goversion.Version{}, ""
 	}
-	return v
+	return v, target
 }
 
 // HomeOf finds the govm home for a shim: the parent of the directory the
