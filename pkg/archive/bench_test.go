@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/fsx"
 )
 
 // benchDir holds the generated archives of this run; TestMain removes it.
@@ -24,7 +26,7 @@ var benchDir string
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if benchDir != "" {
-		removeTree(benchDir)
+		fsx.RemoveAll(benchDir)
 	}
 	os.Exit(code)
 }
@@ -199,7 +201,7 @@ func BenchmarkExtractTarGz(b *testing.B) {
 		if err != nil || len(m) != tc.files {
 			b.Fatalf("%d entries, %v", len(m), err)
 		}
-		removeTree(out)
+		fsx.RemoveAll(out)
 		b.StartTimer()
 	}
 }
@@ -225,7 +227,7 @@ func BenchmarkExtractZip(b *testing.B) {
 				if err != nil || len(m) != tc.files {
 					b.Fatalf("%d entries, %v", len(m), err)
 				}
-				removeTree(out)
+				fsx.RemoveAll(out)
 				b.StartTimer()
 			}
 		})

@@ -12,6 +12,9 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/fsx"
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // failNthWrite returns a beforeWrite hook that fails the n-th write of the
@@ -99,7 +102,7 @@ func TestDiskFullTmpfs(t *testing.T) {
 	if err := exec.Command("unshare", "-rm", "true").Run(); err != nil {
 		t.Skipf("unshare -rm is not available here: %v", err)
 	}
-	mnt := tempDir(t)
+	mnt := tempdir.New(t)
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +143,7 @@ func diskFullChild(t *testing.T, dir string) {
 			if err != nil {
 				t.Fatalf("900 KB into 1 MiB tmpfs: %v", err)
 			}
-			removeTree(out)
+			fsx.RemoveAll(out)
 			continue
 		}
 		var msgOK bool

@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestExtractTarGzToolchainLayout(t *testing.T) {
@@ -231,7 +233,7 @@ func TestExtractCancelled(t *testing.T) {
 }
 
 func TestExtractIntoMissingDir(t *testing.T) {
-	dir := filepath.Join(tempDir(t), "missing")
+	dir := filepath.Join(tempdir.New(t), "missing")
 	z := makeZip(t, zipEntry{name: "a", body: "1"})
 	if _, err := ExtractZip(context.Background(), bytes.NewReader(z), int64(len(z)), dir, Options{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("zip into a missing directory: %v", err)

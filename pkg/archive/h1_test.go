@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestManifestH1MatchesDirhash(t *testing.T) {
@@ -55,7 +57,7 @@ func TestManifestH1MatchesDirhash(t *testing.T) {
 				t.Skip("symlinks need privileges on Windows")
 			}
 			data := makeZip(t, tc.entries...)
-			zipPath := filepath.Join(tempDir(t), "m.zip")
+			zipPath := filepath.Join(tempdir.New(t), "m.zip")
 			if err := os.WriteFile(zipPath, data, 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -10,45 +10,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
-
-// tempDir is t.TempDir without its RemoveAll, which fails under Wine.
-func tempDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "govm-archive-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { removeTree(dir) })
-	return dir
-}
-
-// removeTree removes dir bottom-up, making read-only directories writable.
-func removeTree(dir string) {
-	var paths []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil {
-			paths = append(paths, p)
-			if d.IsDir() {
-				os.Chmod(p, 0o755)
-			}
-		}
-		return nil
-	})
-	sort.Sort(sort.Reverse(sort.StringSlice(paths)))
-	for _, p := range paths {
-		os.Remove(p)
-	}
-}
 
 // sandbox returns parent/a/b/out (created) and parent: an entry escaping
 // out by one or two levels, or by an absolute name into parent, lands in a
 // place assertConfined sees.
 func sandbox(t testing.TB) (out, parent string) {
-	parent = tempDir(t)
+	parent = tempdir.New(t)
 	out = filepath.Join(parent, "a", "b", "out")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)

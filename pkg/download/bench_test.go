@@ -7,6 +7,9 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/fsx"
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 // BenchmarkFetchLoopback measures a download over loopback into a SHA-256
@@ -16,7 +19,7 @@ func BenchmarkFetchLoopback(b *testing.B) {
 	data := testData(64 << 20)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(w, r, data) }))
 	defer srv.Close()
-	dir := tempDir(b)
+	dir := tempdir.New(b)
 	for _, tc := range []struct {
 		name    string
 		partial bool
@@ -27,7 +30,7 @@ func BenchmarkFetchLoopback(b *testing.B) {
 				partial := ""
 				if tc.partial {
 					partial = filepath.Join(dir, "bench.partial")
-					removeTree(partial)
+					fsx.RemoveAll(partial)
 				}
 				h := sha256.New()
 				res, err := Fetch(context.Background(), srv.URL, partial, h, Options{Client: srv.Client(), Size: int64(len(data))})

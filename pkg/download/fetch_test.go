@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/govm-dev/govm/pkg/release"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestFetchRetriesServerErrors(t *testing.T) {
@@ -73,7 +75,7 @@ func TestFetchResumesAfterConnectionCut(t *testing.T) {
 		serve(w, r, data)
 	}))
 	defer srv.Close()
-	partial := filepath.Join(tempDir(t), "go.tar.gz.partial")
+	partial := filepath.Join(tempdir.New(t), "go.tar.gz.partial")
 	var buf bytes.Buffer
 	res, err := Fetch(context.Background(), srv.URL, partial, &buf, Options{Client: srv.Client(), Backoff: fastBackoff})
 	if err != nil {
@@ -99,7 +101,7 @@ func TestFetchReplaysPartialFromPreviousRun(t *testing.T) {
 		serve(w, r, data)
 	}))
 	defer srv.Close()
-	partial := filepath.Join(tempDir(t), "go.tar.gz.partial")
+	partial := filepath.Join(tempdir.New(t), "go.tar.gz.partial")
 	if err := os.WriteFile(partial, data[:k], 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +141,7 @@ func TestFetchServerIgnoringRange(t *testing.T) {
 		serve(w, r, data)
 	}))
 	defer srv.Close()
-	partial := filepath.Join(tempDir(t), "x.partial")
+	partial := filepath.Join(tempdir.New(t), "x.partial")
 	if err := os.WriteFile(partial, data[:1000], 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +382,7 @@ func TestFetchCannotContinuePartial(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := httptest.NewServer(handler)
 			defer srv.Close()
-			partial := filepath.Join(tempDir(t), "p.partial")
+			partial := filepath.Join(tempdir.New(t), "p.partial")
 			os.WriteFile(partial, data[:100], 0o644)
 			var buf bytes.Buffer
 			_, err := Fetch(context.Background(), srv.URL, partial, &buf, Options{Client: srv.Client(), Backoff: fastBackoff})
@@ -402,7 +404,7 @@ func TestFetchPartialAlreadyComplete(t *testing.T) {
 		serve(w, r, data) // ServeContent answers 416 "bytes */N" to a range at the end
 	}))
 	defer srv.Close()
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	for _, size := range []int64{int64(len(data)), 0} {
 		partial := filepath.Join(dir, fmt.Sprintf("complete-%d.partial", size))
 		os.WriteFile(partial, data, 0o644)
@@ -426,7 +428,7 @@ func TestFetchPartialLongerThanSizeStartsOver(t *testing.T) {
 	data := testData(10 << 10)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(w, r, data) }))
 	defer srv.Close()
-	partial := filepath.Join(tempDir(t), "long.partial")
+	partial := filepath.Join(tempdir.New(t), "long.partial")
 	os.WriteFile(partial, testData(20<<10), 0o644)
 	var buf bytes.Buffer
 	res, err := Fetch(context.Background(), srv.URL, partial, &buf, Options{Client: srv.Client(), Size: int64(len(data))})

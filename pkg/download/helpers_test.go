@@ -2,12 +2,8 @@ package download
 
 import (
 	"bytes"
-	"io/fs"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"path/filepath"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -21,31 +17,6 @@ func testData(n int) []byte {
 		b[i] = byte(r.Uint32())
 	}
 	return b
-}
-
-// tempDir is t.TempDir without its RemoveAll, which fails under Wine.
-func tempDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "govm-download-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { removeTree(dir) })
-	return dir
-}
-
-func removeTree(dir string) {
-	var paths []string
-	filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
-		if err == nil {
-			paths = append(paths, p)
-		}
-		return nil
-	})
-	sort.Sort(sort.Reverse(sort.StringSlice(paths)))
-	for _, p := range paths {
-		os.Remove(p)
-	}
 }
 
 // recorder remembers the Range header of every request a handler sees.

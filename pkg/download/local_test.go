@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
 
 func TestFilePathFor(t *testing.T) {
@@ -51,7 +53,7 @@ func fileURL(p string) string {
 }
 
 func TestFetchFileURL(t *testing.T) {
-	dir := tempDir(t)
+	dir := tempdir.New(t)
 	data := testData(700 << 10)
 	src := filepath.Join(dir, "go1.22.5.linux-amd64.tar.gz")
 	if err := os.WriteFile(src, data, 0o644); err != nil {
