@@ -29,6 +29,7 @@ func (a *app) commands() []*cobra.Command {
 		a.versionCommand(),
 		a.completionCommand(),
 		a.selfCommand(),
+		a.shimCommand(),
 		a.gendocsCommand(),
 	}
 }

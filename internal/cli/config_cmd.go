@@ -58,6 +58,7 @@ func (a *app) runConfigShow(_ context.Context) error {
 		"download_url": cfg.DownloadURL, "insecure": fmt.Sprint(cfg.Insecure), "index_ttl": cfg.IndexTTL.String(),
 		"http_timeout": cfg.HTTPTimeout.String(), "retries": fmt.Sprint(cfg.Retries),
 		"max_unpack_bytes": fmt.Sprint(cfg.MaxUnpackBytes), "gotoolchain": cfg.GoToolchain, "log_file": cfg.LogFile,
+		"auto_install": fmt.Sprint(cfg.AutoInstall),
 	}
 	if cfg.Home == "" {
 		if h, err := a.home(); err == nil {
@@ -91,7 +92,11 @@ func (a *app) runConfigShow(_ context.Context) error {
 	fmt.Fprintf(w, "  sources:              %s\n", orAll(fmt.Sprint(p.Sources)))
 	fmt.Fprintf(w, "  require_verification: %t\n", p.RequireVerification)
 	fmt.Fprintf(w, "  mirror:               %s\n", p.Mirror)
-	fmt.Fprintf(w, "  shim_auto_install:    %t\n", p.ShimAutoInstall)
+	shimInstall := "(not set: users' auto_install decides)"
+	if p.ShimAutoInstall != nil {
+		shimInstall = fmt.Sprint(*p.ShimAutoInstall)
+	}
+	fmt.Fprintf(w, "  shim_auto_install:    %s\n", shimInstall)
 	return nil
 }
 

@@ -52,6 +52,9 @@ type Config struct {
 	GoToolchain string
 	// LogFile is where the operation log goes; empty means <home>/logs/govm.log.
 	LogFile string
+	// AutoInstall lets a shim install the version a pin asks for when it
+	// is missing (the machine policy may forbid it).
+	AutoInstall bool
 
 	// Policy is the machine policy: read only from the machine config file,
 	// so no user file, variable or flag can change it.
@@ -85,6 +88,7 @@ var keys = []key{
 	{"max_unpack_bytes", "2147483648", func(c *Config, v string) (err error) { c.MaxUnpackBytes, err = parseSize(v); return }},
 	{"gotoolchain", "local", func(c *Config, v string) error { c.GoToolchain = v; return nil }},
 	{"log_file", "", func(c *Config, v string) error { c.LogFile = v; return nil }},
+	{"auto_install", "true", func(c *Config, v string) (err error) { c.AutoInstall, err = parseBool(v); return }},
 }
 
 // Keys returns the names of every configuration key, sorted.

@@ -130,3 +130,17 @@ func TestMachineFileCannotBeRedirectedWhenFixedExists(t *testing.T) {
 		t.Fatalf("MachineFile = %q", got)
 	}
 }
+
+// auto_install defaults to on and is a user setting like any other.
+func TestAutoInstall(t *testing.T) {
+	dir := tempdir.New(t)
+	absent := filepath.Join(dir, "absent.yaml")
+	c, err := Load(Inputs{Getenv: envOf(nil), UserFile: absent, MachineFile: absent})
+	if err != nil || !c.AutoInstall {
+		t.Fatalf("default auto_install = %t, %v; want true", c.AutoInstall, err)
+	}
+	c, err = Load(Inputs{Getenv: envOf(map[string]string{"GOVM_AUTO_INSTALL": "false"}), UserFile: absent, MachineFile: absent})
+	if err != nil || c.AutoInstall || c.Origins["auto_install"] != "env GOVM_AUTO_INSTALL" {
+		t.Fatalf("GOVM_AUTO_INSTALL=false: %t from %s, %v", c.AutoInstall, c.Origins["auto_install"], err)
+	}
+}

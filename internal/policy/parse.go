@@ -28,7 +28,10 @@ func FromMap(file string, m map[string]any) (Policy, error) {
 		case "require_verification":
 			p.RequireVerification, err = boolean(v)
 		case "shim_auto_install":
-			p.ShimAutoInstall, err = boolean(v)
+			var b bool
+			if b, err = boolean(v); err == nil {
+				p.ShimAutoInstall = &b
+			}
 		case "sources":
 			p.Sources, err = strList(v)
 		case "blocked_versions":

@@ -47,9 +47,11 @@ type Policy struct {
 	RequireVerification bool `json:"require_verification,omitempty"`
 	// Mirror is the only place toolchains come from when set.
 	Mirror string `json:"mirror,omitempty"`
-	// ShimAutoInstall says whether shims may install a missing version. Shims
-	// never install, so today this only documents intent; false is the default.
-	ShimAutoInstall bool `json:"shim_auto_install,omitempty"`
+	// ShimAutoInstall says whether a shim may install the version a pin asks
+	// for when it is missing; nil (unset) allows it, as the user's
+	// auto_install setting then decides. Such an install is still checked
+	// against every other rule.
+	ShimAutoInstall *bool `json:"shim_auto_install,omitempty"`
 
 	allowed goversion.Request
 	blocked []goversion.Request
@@ -139,6 +141,16 @@ func (p *Policy) CheckInsecure(action string, insecure bool) error {
 			Detail: "--insecure (or insecure=true) is forbidden: every archive must verify"}
 	}
 	return nil
+}
+
+// CheckShimAutoInstall refuses a shim's install of a missing version when
+// the policy sets shim_auto_install to false.
+func (p *Policy) CheckShimAutoInstall(action string) error {
+	if p.ShimAutoInstall == nil || *p.ShimAutoInstall {
+		return nil
+	}
+	return &Denial{File: p.File, Rule: "shim_auto_install", Action: action,
+		Detail: "shims may not install missing versions on this machine; run 'govm install' (subject to the same policy) or ask your administrator"}
 }
 
 // SourceKind classifies a configured source value for CheckSource.

@@ -66,7 +66,7 @@ func TestZeroPolicyAllowsEverything(t *testing.T) {
 	var p Policy
 	v, _ := goversion.Parse("go1.99.0")
 	if err := errors.Join(p.CheckVersion("install", v), p.CheckSource("install", SourceProxy, "proxy"),
-		p.CheckInsecure("install", true), p.CheckMirror("install", "godev")); err != nil {
+		p.CheckInsecure("install", true), p.CheckMirror("install", "godev"), p.CheckShimAutoInstall("shim install")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -95,6 +95,28 @@ func TestSourcesInsecureMirror(t *testing.T) {
 		case tc.rule != "" && (!errors.As(tc.err, &d) || d.Rule != tc.rule):
 			t.Errorf("%s: %v, want denial by %s", tc.name, tc.err, tc.rule)
 		}
+	}
+}
+
+// shim_auto_install is a permission: only an explicit false denies, and the
+// denial names the rule and the way out.
+func TestShimAutoInstall(t *testing.T) {
+	for _, tc := range []struct {
+		value  any
+		denied bool
+	}{{true, false}, {"true", false}, {false, true}, {"false", true}} {
+		p := mustPolicy(t, map[string]any{"shim_auto_install": tc.value})
+		err := p.CheckShimAutoInstall("shim install go1.22.5")
+		var d *Denial
+		switch {
+		case !tc.denied && err != nil:
+			t.Errorf("shim_auto_install: %v: %v, want allowed", tc.value, err)
+		case tc.denied && (!errors.As(err, &d) || d.Rule != "shim_auto_install" || !strings.Contains(err.Error(), "govm install")):
+			t.Errorf("shim_auto_install: %v: %v, want a denial by shim_auto_install naming govm install", tc.value, err)
+		}
+	}
+	if _, err := FromMap("m.yaml", map[string]any{"shim_auto_install": "sometimes"}); err == nil || !strings.Contains(err.Error(), "policy.shim_auto_install") {
+		t.Errorf("shim_auto_install: sometimes: %v, want an error naming the key", err)
 	}
 }
 

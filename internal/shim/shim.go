@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -28,6 +29,23 @@ import (
 // version is not installed.
 var ErrNoToolchain = errors.New("no Go toolchain")
 
+// NotInstalledError is what Decide returns when a pin or a go1.X.Y name asks
+// for a version no store holds. Unlike "nothing is pinned", this is one a
+// shim can hand to govm to install (see Main).
+type NotInstalledError struct {
+	// Request is what was asked for: the pin's request, or the exact release
+	// a go1.X.Y name stands for.
+	Request goversion.Request
+	// Reason says who asked: "pinned by /repo/.go-version", "invoked as go1.22.5".
+	Reason string
+	msg    string
+}
+
+func (e *NotInstalledError) Error() string { return ErrNoToolchain.Error() + ": " + e.msg }
+
+// Unwrap makes every NotInstalledError an ErrNoToolchain.
+func (e *NotInstalledError) Unwrap() error { return ErrNoToolchain }
+
 // versionedName matches the go1.X.Y names Go's own toolchain switch looks
 // for on PATH (GOTOOLCHAIN=auto or path).
 var versionedName = regexp.MustCompile(`^go1(\.[0-9]+){0,2}((rc|beta)[0-9]+)?$`)
@@ -35,8 +53,7 @@ var versionedName = regexp.MustCompile(`^go1(\.[0-9]+){0,2}((rc|beta)[0-9]+)?$`)
 // Tool returns the tool a shim name stands for ("go", "gofmt", or the exact
 // release for a go1.X.Y name) and whether argv0 names a shim at all.
 func Tool(argv0 string) (tool string, exact goversion.Version, ok bool) {
-	name := strings.TrimSuffix(filepath.Base(argv0), ".exe")
-	name = strings.TrimSuffix(name, ".EXE")
+	name := Name(argv0)
 	switch name {
 	case "go", "gofmt":
 		return name, goversion.Version{}, true
@@ -76,7 +93,11 @@ func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string)
 	if !exact.IsZero() {
 		dir, ok := installedDir(stores, exact)
 		if !ok {
-			return Decision{}, fmt.Errorf("%w: %s is not installed; run 'govm install %s'", ErrNoToolchain, exact, exact.Number())
+			return Decision{}, &NotInstalledError{
+				Request: goversion.ExactRequest(exact),
+				Reason:  "invoked as " + exact.String(),
+				msg:     fmt.Sprintf("%s is not installed; run 'govm install %s'", exact, exact.Number()),
+			}
 		}
 		return Decision{Version: exact, Dir: dir, Reason: "invoked as " + exact.String()}, nil
 	}
@@ -102,7 +123,11 @@ func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string)
 		}
 		return Decision{Version: v, Dir: dir, Reason: "pinned by " + pin.Source(), Pin: &pin}, nil
 	}
-	return Decision{}, fmt.Errorf("%w: %s wants %s, which is not installed; run 'govm install' here (or 'govm install %s')", ErrNoToolchain, pin.Source(), pin.Request, pin.Request.Arg())
+	return Decision{}, &NotInstalledError{
+		Request: pin.Request,
+		Reason:  "pinned by " + pin.Source(),
+		msg:     fmt.Sprintf("%s wants %s, which is not installed; run 'govm install' here (or 'govm install %s')", pin.Source(), pin.Request, pin.Request.Arg()),
+	}
 }
 
 // Stores are the version stores a user's toolchains come from: their own,
@@ -191,6 +216,11 @@ func HomeOf(exe string, getenv func(string) string) (home.Home, error) {
 // Main runs the shim: decides the toolchain and replaces this process with
 // it (a child process with forwarded exit code and Ctrl+C on Windows). It
 // returns an exit code only when it could not run the tool.
+//
+// When a pin or a go1.X.Y name asks for a version that is not installed, the
+// shim hands over to govm (`govm shim NAME ARGS...`), which applies the
+// configuration and the machine policy, installs the version and runs the
+// tool. Only that miss pays for govm's start-up; the hot path stays here.
 func Main(argv0 string, args []string) int {
 	tool, exact, _ := Tool(argv0)
 	exe, _ := os.Executable()
@@ -205,17 +235,61 @@ func Main(argv0 string, args []string) int {
 		return 1
 	}
 	d, err := Decide(h, wd, exact, os.Getenv)
+	var missing *NotInstalledError
+	if errors.As(err, &missing) {
+		if govm := govmFor(exe); govm != "" {
+			argv := append([]string{govm, "shim", Name(argv0)}, args...)
+			// govm must act on the home this shim belongs to.
+			env := proc.EnvWith(os.Environ(), map[string]string{"GOVM_HOME": h.Root})
+			xerr := proc.Exec(govm, argv, env)
+			fmt.Fprintf(os.Stderr, "govm shim: could not hand over to %s to install the missing version: %v\n", govm, xerr)
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "govm shim (%s): %v\n", tool, err)
 		return 1
 	}
+	if err := Run(d, tool, args); err != nil {
+		fmt.Fprintf(os.Stderr, "govm shim: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// Run replaces this process with tool ("go" or "gofmt") of the decided
+// toolchain, passing args. It returns only when the tool could not start.
+func Run(d Decision, tool string, args []string) error {
 	target := d.Exe(tool)
 	// A GOROOT left in the environment would make the chosen toolchain use
 	// another one's standard library; each toolchain finds its own root.
 	env := proc.EnvWith(os.Environ(), nil, "GOROOT")
 	if err := proc.Exec(target, append([]string{target}, args...), env); err != nil {
-		fmt.Fprintf(os.Stderr, "govm shim: run %s: %v\n", target, err)
-		return 1
+		return fmt.Errorf("run %s: %w", target, err)
 	}
-	return 0
+	return nil
+}
+
+// Name is the shim name argv0 was invoked under: "go", "gofmt", "go1.22.5".
+func Name(argv0 string) string {
+	name := strings.TrimSuffix(filepath.Base(argv0), ".exe")
+	return strings.TrimSuffix(name, ".EXE")
+}
+
+// govmFor finds the govm a shim hands a missing version to: the one
+// `govm setup` placed beside the shims, else the first on PATH; "" if none.
+func govmFor(exe string) string {
+	name := "govm"
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	if exe != "" {
+		p := filepath.Join(filepath.Dir(exe), name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("govm"); err == nil {
+		return p
+	}
+	return ""
 }

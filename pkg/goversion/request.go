@@ -98,6 +98,12 @@ func ParseRequest(s string) (Request, error) {
 	return Request{kind: KindRange, text: r.text, rng: r}, nil
 }
 
+// ExactRequest is the request for release v alone, as ParseRequest reads
+// v's own name (go1.20 included: it asks for the release, not the line).
+func ExactRequest(v Version) Request {
+	return Request{kind: KindExact, text: exactText(v), v: v}
+}
+
 // exactText names release v so that it re-parses as that release: go1.20
 // (a release) would read back as the 1.20 line, so it is written go1.20.0.
 func exactText(v Version) string {
@@ -209,9 +215,12 @@ func (r Request) Minimum() (Version, bool) {
 // Arg is the request as a user would type it again as a command-line
 // argument: "1.22.5" for an exact release or a go.mod minimum, the
 // normalised request otherwise, single-quoted when it holds spaces (ranges).
+// The release go1.20 is "1.20.0": "1.20" would ask for the line's newest patch.
 func (r Request) Arg() string {
 	switch r.kind {
-	case KindExact, KindMinimum:
+	case KindExact:
+		return strings.TrimPrefix(exactText(r.v), "go")
+	case KindMinimum:
 		return r.v.Number()
 	}
 	if strings.ContainsAny(r.text, " <>|") {

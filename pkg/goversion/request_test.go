@@ -142,3 +142,22 @@ func TestMinimum(t *testing.T) {
 		t.Error("a line request reported a minimum")
 	}
 }
+
+// ExactRequest must ask for the release itself, exactly as ParseRequest of
+// the release's name does: go1.20 is the release, never the 1.20 line.
+func TestExactRequest(t *testing.T) {
+	for _, name := range []string{"go1.22.5", "go1.20", "go1.23rc2", "go1", "go1.9beta2"} {
+		v := MustParse(name)
+		r := ExactRequest(v)
+		if got, ok := r.Exact(); !ok || got != v {
+			t.Errorf("ExactRequest(%s).Exact() = %v, %t", name, got, ok)
+		}
+		back, err := ParseRequest(r.Arg())
+		if err != nil || back != r {
+			t.Errorf("ExactRequest(%s).Arg() = %q re-parses as %v (%v), want the same request", name, r.Arg(), back, err)
+		}
+		if r.Matches(MustParse("go1.24.0"), ResolveOptions{}) {
+			t.Errorf("ExactRequest(%s) matches go1.24.0", name)
+		}
+	}
+}
