@@ -5,28 +5,22 @@
 package action_test
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/govm-dev/govm/internal/testutil/fakegodev"
 	"github.com/govm-dev/govm/internal/testutil/faketoolchain"
+	"github.com/govm-dev/govm/internal/testutil/govmrelease"
 	"github.com/govm-dev/govm/internal/testutil/tempdir"
 	"github.com/govm-dev/govm/pkg/release"
 )
@@ -231,59 +225,10 @@ func readKV(t *testing.T, path string) map[string]string {
 	return kv
 }
 
-var (
-	buildOnce sync.Once
-	govmBin   []byte
-	buildErr  error
-)
-
-func buildGovm(t *testing.T) []byte {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "govm-action-build-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		out := filepath.Join(dir, "govm")
-		b, err := exec.Command("go", "build", "-o", out, "-ldflags", "-X github.com/govm-dev/govm/internal/buildinfo.Version=1.2.0", "github.com/govm-dev/govm/cmd/govm").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, b)
-			return
-		}
-		govmBin, buildErr = os.ReadFile(out)
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return govmBin
-}
-
-// serveGovmRelease serves govm 1.2.0 for this platform in GitHub's layout.
+// serveGovmRelease serves the stamped govm as the latest release, in
+// GitHub's layout, for the action's setup-govm step to download.
 func serveGovmRelease(t *testing.T) string {
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	bin := buildGovm(t)
-	tw.WriteHeader(&tar.Header{Name: "govm", Mode: 0o755, Size: int64(len(bin)), Typeflag: tar.TypeReg})
-	tw.Write(bin)
-	tw.Close()
-	gz.Close()
-	asset := fmt.Sprintf("govm_1.2.0_%s_%s.tar.gz", runtime.GOOS, runtime.GOARCH)
-	sum := sha256.Sum256(buf.Bytes())
-	sums := hex.EncodeToString(sum[:]) + "  " + asset + "\n"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/releases/latest/download/checksums.txt":
-			w.Write([]byte(sums))
-		case "/releases/download/v1.2.0/" + asset:
-			w.Write(buf.Bytes())
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/releases"
+	return govmrelease.Serve(t, govmrelease.Version, map[string][]byte{"govm": govmrelease.Binary(t)}, false)
 }
 
 func fakeGoDev(t *testing.T) *fakegodev.Server {
@@ -385,7 +330,7 @@ func TestActionInstallsAndExportsGo(t *testing.T) {
 			cmd.Dir = r.workspace
 			cmd.Env = r.environ(nil, nil)
 			out, err := cmd.CombinedOutput()
-			if err != nil || !strings.Contains(string(out), "go version "+tt.want+" ") || !strings.Contains(string(out), "govm 1.2.0") {
+			if err != nil || !strings.Contains(string(out), "go version "+tt.want+" ") || !strings.Contains(string(out), "govm "+govmrelease.Version) {
 				t.Fatalf("a later step sees: %v\n%s", err, out)
 			}
 			if !strings.Contains(strings.Join(r.skipped, " "), "actions/cache@") {

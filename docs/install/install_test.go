@@ -4,98 +4,16 @@
 package install_test
 
 import (
-	"archive/tar"
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/govm-dev/govm/internal/testutil/govmrelease"
 	"github.com/govm-dev/govm/internal/testutil/tempdir"
 )
-
-var (
-	buildOnce sync.Once
-	govmBin   []byte
-	buildErr  error
-)
-
-// realGovm builds cmd/govm once, stamped as release 1.2.0 the way
-// .goreleaser.yaml stamps it.
-func realGovm(t *testing.T) []byte {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "govm-install-build-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		out := filepath.Join(dir, "govm")
-		cmd := exec.Command("go", "build", "-trimpath", "-o", out,
-			"-ldflags", "-X github.com/govm-dev/govm/internal/buildinfo.Version=1.2.0", "github.com/govm-dev/govm/cmd/govm")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, b)
-			return
-		}
-		govmBin, buildErr = os.ReadFile(out)
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return govmBin
-}
-
-func tarGz(t *testing.T, files map[string][]byte) []byte {
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	for name, body := range files {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o755, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write(body)
-	}
-	tw.Close()
-	gz.Close()
-	return buf.Bytes()
-}
-
-// serveRelease serves version's archive for this platform (and checksums)
-// under /releases in GitHub's layout; tamper changes the archive after its
-// checksum was taken.
-func serveRelease(t *testing.T, version string, files map[string][]byte, tamper bool) string {
-	asset := fmt.Sprintf("govm_%s_%s_%s.tar.gz", version, runtime.GOOS, runtime.GOARCH)
-	data := tarGz(t, files)
-	sum := sha256.Sum256(data)
-	sums := fmt.Sprintf("%s  %s\n%s  govm_%s_windows_amd64.zip\n", hex.EncodeToString(sum[:]), asset, strings.Repeat("0", 64), version)
-	if tamper {
-		data = append(data, 0)
-	}
-	tree := map[string][]byte{
-		"/releases/latest/download/checksums.txt":           []byte(sums),
-		"/releases/download/v" + version + "/checksums.txt": []byte(sums),
-		"/releases/download/v" + version + "/" + asset:      data,
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, ok := tree[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		w.Write(b)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/releases"
-}
 
 // runInstall runs install.sh with a private HOME and returns its output.
 func runInstall(t *testing.T, home string, args ...string) (string, error) {
@@ -127,7 +45,7 @@ func needShell(t *testing.T) {
 
 func TestInstallShEndToEnd(t *testing.T) {
 	needShell(t)
-	base := serveRelease(t, "1.2.0", map[string][]byte{"govm": realGovm(t), "LICENSE": []byte("license")}, false)
+	base := govmrelease.Serve(t, govmrelease.Version, map[string][]byte{"govm": govmrelease.Binary(t), "LICENSE": []byte("license")}, false)
 	home := tempdir.New(t)
 	out, err := runInstall(t, home, "--base-url", base)
 	if err != nil {
@@ -135,7 +53,7 @@ func TestInstallShEndToEnd(t *testing.T) {
 	}
 	bin := filepath.Join(home, ".local", "share", "govm", "bin", "govm")
 	v, err := exec.Command(bin, "version").CombinedOutput()
-	if err != nil || !strings.Contains(string(v), "govm 1.2.0") {
+	if err != nil || !strings.Contains(string(v), "govm "+govmrelease.Version) {
 		t.Fatalf("installed govm version: %v: %s", err, v)
 	}
 	if !strings.Contains(out, "sha256") || !strings.Contains(out, "verified") {
@@ -153,7 +71,7 @@ func TestInstallShEndToEnd(t *testing.T) {
 	}
 
 	// Running it again is harmless: same binary, setup already done.
-	if out, err := runInstall(t, home, "--base-url", base, "--version", "v1.2.0"); err != nil {
+	if out, err := runInstall(t, home, "--base-url", base, "--version", "v"+govmrelease.Version); err != nil {
 		t.Fatalf("second install.sh: %v\n%s", err, out)
 	}
 }
@@ -167,9 +85,9 @@ func TestInstallShRefuses(t *testing.T) {
 		args    []string
 		wantOut string
 	}{
-		{"tampered archive", serveRelease(t, "1.2.0", fake, true), nil, "checksum mismatch"},
-		{"missing release", serveRelease(t, "1.2.0", fake, false), []string{"--version", "9.9.9"}, "cannot download"},
-		{"no govm inside", serveRelease(t, "1.2.0", map[string][]byte{"README.md": []byte("r")}, false), nil, "holds no govm binary"},
+		{"tampered archive", govmrelease.Serve(t, "1.2.0", fake, true), nil, "checksum mismatch"},
+		{"missing release", govmrelease.Serve(t, "1.2.0", fake, false), []string{"--version", "9.9.9"}, "cannot download"},
+		{"no govm inside", govmrelease.Serve(t, "1.2.0", map[string][]byte{"README.md": []byte("r")}, false), nil, "holds no govm binary"},
 		{"unknown flag", "http://127.0.0.1:9", []string{"--bogus"}, "unknown argument --bogus"},
 	}
 	for _, tt := range tests {
@@ -192,7 +110,7 @@ func TestInstallShRefuses(t *testing.T) {
 func TestInstallShNoSetupAndDir(t *testing.T) {
 	needShell(t)
 	fake := map[string][]byte{"govm": []byte("#!/bin/sh\necho ran \"$@\" >> \"$(dirname \"$0\")/calls\"\n"), "govm-shim": []byte("shim")}
-	base := serveRelease(t, "1.3.0", fake, false)
+	base := govmrelease.Serve(t, "1.3.0", fake, false)
 	home := tempdir.New(t)
 	dir := filepath.Join(home, "custom bin")
 	if out, err := runInstall(t, home, "--base-url", base, "--dir", dir, "--no-setup"); err != nil {
