@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/govm-dev/govm/internal/humanize"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/install"
 	"github.com/govm-dev/govm/pkg/release"
@@ -96,24 +97,10 @@ func (a *app) runList(_ context.Context, o listOptions) error {
 		if e.System {
 			platform += " (machine-wide)"
 		}
-		fmt.Fprintf(tw, "%s %s%s\t%s\t%s\t%s\t%s %s\n", mark, e.Version, platform, humanBytes(e.Size),
+		fmt.Fprintf(tw, "%s %s%s\t%s\t%s\t%s\t%s %s\n", mark, e.Version, platform, humanize.Bytes(e.Size),
 			e.InstalledAt.Local().Format("2006-01-02 15:04"), e.Source, e.Hash.Kind, short(e.Hash.Value))
 	}
 	return tw.Flush()
-}
-
-// humanBytes prints a size the way people read disk usage.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 type listRemoteOptions struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/fsx"
+	"github.com/govm-dev/govm/internal/humanize"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/store"
 )
@@ -332,7 +333,7 @@ func (a *app) cacheCommand() *cobra.Command {
 			if a.flags.json {
 				return a.printJSON(map[string]any{"dir": h.Cache(), "freed_bytes": size})
 			}
-			fmt.Fprintf(a.out(), "removed %s (%s)\n", h.Cache(), humanBytes(size))
+			fmt.Fprintf(a.out(), "removed %s (%s)\n", h.Cache(), humanize.Bytes(size))
 			return nil
 		},
 	})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/govm-dev/govm/internal/humanize"
 )
 
 func init() {
@@ -16,7 +18,7 @@ func init() {
 	})
 }
 
-// A toolchain takes ~70 MB to download and ~250 MB unpacked, both on the
+// A toolchain takes ~70 MiB to download and ~250 MiB unpacked, both on the
 // home's volume at once during an install.
 const (
 	diskWarnBytes  = 2 << 30
@@ -38,28 +40,14 @@ func checkDisk(_ context.Context, e *Env) []Finding {
 		return []Finding{{Severity: Info, Message: "cannot tell the free space on " + dir + ": " + err.Error()}}
 	}
 	details := map[string]any{"path": dir, "free_bytes": free}
-	msg := fmt.Sprintf("%s free on the volume of %s", humanBytes(free), dir)
+	msg := fmt.Sprintf("%s free on the volume of %s", humanize.Bytes(int64(free)), dir)
 	switch {
 	case free < diskErrorBytes:
-		return []Finding{{Severity: Error, Details: details, Message: "only " + msg + "; an install needs about 350 MB",
+		return []Finding{{Severity: Error, Details: details, Message: "only " + msg + "; an install needs about 350 MiB",
 			Fix: "free disk space (govm prune --keep 2 removes old versions), or set GOVM_HOME to a larger volume"}}
 	case free < diskWarnBytes:
-		return []Finding{{Severity: Warning, Details: details, Message: "only " + msg + "; each toolchain needs about 350 MB while installing",
+		return []Finding{{Severity: Warning, Details: details, Message: "only " + msg + "; each toolchain needs about 350 MiB while installing",
 			Fix: "govm prune --keep 2"}}
 	}
 	return []Finding{{Severity: OK, Details: details, Message: msg}}
-}
-
-// humanBytes renders a size as "1.5 GB".
-func humanBytes(n uint64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }

@@ -182,9 +182,9 @@ func TestDisk(t *testing.T) {
 		sev  Severity
 		msg  string
 	}{
-		{100 << 30, OK, "107.4 GB free"},
-		{1 << 30, Warning, "only 1.1 GB free"},
-		{100 << 20, Error, "only 104.9 MB free"},
+		{100 << 30, OK, "100.0 GiB free"},
+		{1 << 30, Warning, "only 1.0 GiB free"},
+		{100 << 20, Error, "only 100.0 MiB free"},
 	}
 	for _, tt := range tests {
 		m := newMachine(t)
