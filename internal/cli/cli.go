@@ -19,6 +19,7 @@ import (
 	"github.com/govm-dev/govm/internal/config"
 	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/iostreams"
+	"github.com/govm-dev/govm/internal/privilege"
 	"github.com/govm-dev/govm/pkg/release"
 )
 
@@ -33,6 +34,9 @@ type Env struct {
 	// HTTPClient, when set, replaces the client built from the configuration
 	// (tests inject one; production leaves it nil).
 	HTTPClient *http.Client
+	// Elevated reports administrator rights (root, an elevated Windows
+	// token); nil means privilege.Elevated. Machine-wide mode uses it.
+	Elevated func() bool
 }
 
 // SystemEnv is the Env of the running process.
@@ -80,6 +84,9 @@ func Main(ctx context.Context, env Env) int {
 	}
 	if env.Environ == nil {
 		env.Environ = os.Environ
+	}
+	if env.Elevated == nil {
+		env.Elevated = privilege.Elevated
 	}
 	a := &app{env: env, io: env.Streams, flagValues: map[string]string{}}
 	root := a.rootCommand()
@@ -207,7 +214,18 @@ func (a *app) home() (home.Home, error) {
 	if cfg.Home != "" {
 		return home.New(cfg.Home)
 	}
+	if a.machineWideAdmin(cfg) {
+		return a.systemHome()
+	}
 	return home.Default(a.env.Getenv)
+}
+
+// machineWideAdmin reports whether this invocation acts on the machine-wide
+// home without --system: the machine config sets machine_wide, the process
+// has administrator rights, and no home was named (flag, GOVM_HOME, config).
+// Users without those rights keep their own home and read the machine's.
+func (a *app) machineWideAdmin(cfg config.Config) bool {
+	return cfg.MachineWide && cfg.Home == "" && a.env.Elevated()
 }
 
 // printJSON writes v as indented JSON on stdout.

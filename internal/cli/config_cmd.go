@@ -58,7 +58,7 @@ func (a *app) runConfigShow(_ context.Context) error {
 		"download_url": cfg.DownloadURL, "insecure": fmt.Sprint(cfg.Insecure), "index_ttl": cfg.IndexTTL.String(),
 		"http_timeout": cfg.HTTPTimeout.String(), "retries": fmt.Sprint(cfg.Retries),
 		"max_unpack_bytes": fmt.Sprint(cfg.MaxUnpackBytes), "gotoolchain": cfg.GoToolchain, "log_file": cfg.LogFile,
-		"auto_install": fmt.Sprint(cfg.AutoInstall),
+		"auto_install": fmt.Sprint(cfg.AutoInstall), "machine_wide": fmt.Sprint(cfg.MachineWide),
 	}
 	if cfg.Home == "" {
 		if h, err := a.home(); err == nil {

@@ -55,6 +55,10 @@ func (a *app) runList(_ context.Context, o listOptions) error {
 		return err
 	}
 	active := a.activeVersion()
+	if active == "" {
+		// With no link of their own, users run the machine's active version.
+		active = a.machineActive(h)
+	}
 	entries := []listEntry{}
 	// The user's own versions, then the machine-wide ones an administrator
 	// installed (which use, ensure and exec also find).

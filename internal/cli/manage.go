@@ -12,6 +12,7 @@ import (
 
 	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/fsx"
+	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/humanize"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/store"
@@ -23,6 +24,11 @@ func (a *app) activeVersion() string {
 	if err != nil {
 		return ""
 	}
+	return linkTarget(h)
+}
+
+// linkTarget is the directory h's current link points at, or "".
+func linkTarget(h home.Home) string {
 	target, err := activate.ReadCurrent(h.Current())
 	if err != nil {
 		return ""

@@ -196,6 +196,16 @@ func (a *app) systemHome() (home.Home, error) {
 	return home.System(a.env.Getenv)
 }
 
+// machineActive is the directory the machine-wide home's current link
+// points at, when h is not that home; else "".
+func (a *app) machineActive(h home.Home) string {
+	sys, err := a.systemHome()
+	if err != nil || sys.Root == h.Root {
+		return ""
+	}
+	return linkTarget(sys)
+}
+
 // addSystemFlag gives an administrator's command --system: act on the
 // machine-wide home instead of the user's.
 func (a *app) addSystemFlag(cmd *cobra.Command) {

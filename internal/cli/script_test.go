@@ -31,7 +31,15 @@ func TestMain(m *testing.M) {
 		os.Exit(shim.Main(os.Args[0], os.Args[1:]))
 	}
 	testscript.Main(m, map[string]func(){
-		"govm": func() { os.Exit(cli.Main(context.Background(), cli.SystemEnv())) },
+		"govm": func() {
+			env := cli.SystemEnv()
+			// Scripts run as root here and as a user under CI elsewhere:
+			// GOVM_TEST_ELEVATED=1|0 says which one a script means.
+			if e := os.Getenv("GOVM_TEST_ELEVATED"); e != "" {
+				env.Elevated = func() bool { return e == "1" }
+			}
+			os.Exit(cli.Main(context.Background(), env))
+		},
 	})
 }
 
@@ -108,6 +116,8 @@ func TestScripts(t *testing.T) {
 				"GOVM_MACHINE_CONFIG": filepath.Join(work, "machine-config.yaml"),
 				"GOVM_CONFIG":         "",
 				"GOVM_GO_VERSION":     "",
+				"GOVM_TEST_ELEVATED":  "0",
+				"GOVM_SYSTEM_HOME":    filepath.Join(work, "system"),
 				"GOPROXY":             proxy.URL(),
 				"GOVM_SOURCE":         "",
 				"GOSUMDB":             proxy.VerifierKey(),

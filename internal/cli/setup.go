@@ -64,6 +64,12 @@ supported (FAT/exFAT volumes).`,
 }
 
 func (a *app) runSetup(_ context.Context, o setupOptions) error {
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	// In machine-wide mode an administrator's setup is the machine's.
+	o.system = o.system || a.machineWideAdmin(cfg)
 	h, err := a.home()
 	if o.system {
 		h, err = home.System(a.env.Getenv)

@@ -162,7 +162,8 @@ func (a *app) gatherStatus(ctx context.Context) (statusReport, error) {
 		}
 	}
 
-	ps, err := pathenv.Check(pathenv.Options{Home: h.Root, Shims: fileExists(filepath.Join(h.Bin(), exeFile("go"))), Getenv: a.env.Getenv})
+	// A machine-wide administrator's setup edited the machine PATH: check that one.
+	ps, err := pathenv.Check(pathenv.Options{Home: h.Root, System: a.machineWideAdmin(cfg), Shims: fileExists(filepath.Join(h.Bin(), exeFile("go"))), Getenv: a.env.Getenv})
 	if err != nil {
 		problem("cannot check PATH integration: %v", err)
 	} else {

@@ -55,6 +55,10 @@ type Config struct {
 	// AutoInstall lets a shim install the version a pin asks for when it
 	// is missing (the machine policy may forbid it).
 	AutoInstall bool
+	// MachineWide is set in the machine config only: commands run by an
+	// administrator (root, or an elevated Windows token) act on the
+	// machine-wide home unless a home is named explicitly.
+	MachineWide bool
 
 	// Policy is the machine policy: read only from the machine config file,
 	// so no user file, variable or flag can change it.
@@ -75,6 +79,11 @@ type key struct {
 	apply func(c *Config, v string) error
 }
 
+// machineOnlyKeys are read from the machine config file alone: no variable
+// or flag sets them, and a user's file that does is an error, because they
+// decide for every user of the machine.
+var machineOnlyKeys = []string{"machine_wide"}
+
 var keys = []key{
 	{"home", "", func(c *Config, v string) error { c.Home = v; return nil }},
 	{"source", "auto", func(c *Config, v string) error { c.Source = v; return nil }},
@@ -89,6 +98,7 @@ var keys = []key{
 	{"gotoolchain", "local", func(c *Config, v string) error { c.GoToolchain = v; return nil }},
 	{"log_file", "", func(c *Config, v string) error { c.LogFile = v; return nil }},
 	{"auto_install", "true", func(c *Config, v string) (err error) { c.AutoInstall, err = parseBool(v); return }},
+	{"machine_wide", "false", func(c *Config, v string) (err error) { c.MachineWide, err = parseBool(v); return }},
 }
 
 // Keys returns the names of every configuration key, sorted.
@@ -103,6 +113,9 @@ func Keys() []string {
 
 // EnvName is the environment variable that sets key: "source" -> GOVM_SOURCE.
 func EnvName(key string) string { return "GOVM_" + strings.ToUpper(key) }
+
+// MachineOnly reports whether key is read from the machine config file alone.
+func MachineOnly(name string) bool { return slices.Contains(machineOnlyKeys, name) }
 
 // Inputs are the layers Load reads, so tests can supply every one.
 type Inputs struct {
@@ -151,14 +164,17 @@ func Load(in Inputs) (Config, error) {
 		return Config{}, err
 	}
 	for _, k := range keys {
+		if MachineOnly(k.name) {
+			continue
+		}
 		if v, ok := lookupEnv(getenv, EnvName(k.name)); ok {
 			values[k.name] = v
 			c.Origins[k.name] = "env " + EnvName(k.name)
 		}
 	}
 	for name, v := range in.Flags {
-		if !knownKey(name) {
-			return Config{}, fmt.Errorf("internal error: flag for unknown config key %q", name)
+		if !knownKey(name) || MachineOnly(name) {
+			return Config{}, fmt.Errorf("internal error: flag for unknown or machine-only config key %q", name)
 		}
 		values[name] = v
 		c.Origins[name] = "flag --" + strings.ReplaceAll(name, "_", "-")
@@ -229,6 +245,9 @@ func mergeFile(path string, mustExist bool, values, origins map[string]string, p
 				return fmt.Errorf("config file %s: key %q wants a single value", path, top)
 			}
 			return fmt.Errorf("config file %s: unknown key %q; known keys: %s", path, name, strings.Join(Keys(), ", "))
+		}
+		if pol == nil && MachineOnly(name) {
+			return fmt.Errorf("config file %s: %s is read only from the machine config file; ask your administrator", path, name)
 		}
 		raw := v.Get(name)
 		switch raw.(type) {

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +129,31 @@ func TestMachineFileCannotBeRedirectedWhenFixedExists(t *testing.T) {
 	}
 	if got := MachineFile(envOf(nil)); got != FixedMachineFile(envOf(nil)) {
 		t.Fatalf("MachineFile = %q", got)
+	}
+}
+
+// machine_wide decides for every user, so only the machine file sets it:
+// a user's file is refused, and neither a variable nor a flag reaches it.
+func TestMachineWideIsMachineOnly(t *testing.T) {
+	dir := tempdir.New(t)
+	machine := write(t, dir, "machine.yaml", "machine_wide: true\n")
+	absent := filepath.Join(dir, "absent.yaml")
+	c, err := Load(Inputs{Getenv: envOf(map[string]string{"GOVM_MACHINE_WIDE": "false"}), UserFile: absent, MachineFile: machine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.MachineWide || c.Origins["machine_wide"] != machine {
+		t.Fatalf("machine_wide = %t from %s, want true from %s (GOVM_MACHINE_WIDE must be ignored)", c.MachineWide, c.Origins["machine_wide"], machine)
+	}
+	user := write(t, dir, "user.yaml", "machine_wide: false\n")
+	if _, err := Load(Inputs{Getenv: envOf(nil), UserFile: user, MachineFile: machine}); err == nil || !strings.Contains(err.Error(), "machine_wide is read only from the machine config file") {
+		t.Fatalf("user file setting machine_wide: %v, want a refusal naming the key", err)
+	}
+	if _, err := Load(Inputs{Getenv: envOf(nil), UserFile: absent, MachineFile: machine, Flags: map[string]string{"machine_wide": "false"}}); err == nil {
+		t.Fatal("a flag set machine_wide")
+	}
+	if keys, _, err := ValidateFile(machine); err != nil || !slices.Contains(keys, "machine_wide") {
+		t.Fatalf("ValidateFile(machine file) = %v, %v; want machine_wide accepted", keys, err)
 	}
 }
 

@@ -72,7 +72,8 @@ type Decision struct {
 	// Dir is the toolchain's GOROOT.
 	Dir string
 	// Reason says what decided: "pinned by /repo/.go-version", "GOVM_GO_VERSION",
-	// "global (current link)", "invoked as go1.22.5".
+	// "global (current link)", "machine-wide (current link in /opt/govm)",
+	// "invoked as go1.22.5".
 	Reason string
 	// Pin is the pin that decided, when one did.
 	Pin *goversion.Pin
@@ -102,13 +103,22 @@ func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string)
 		return Decision{Version: exact, Dir: dir, Reason: "invoked as " + exact.String()}, nil
 	}
 	active, activeDir := activeVersion(h)
+	globalReason := "global (current link)"
+	if active.IsZero() {
+		// A user who never chose a version gets the one the administrator
+		// made active machine-wide, as a new shell's PATH would.
+		if sys, err := home.System(getenv); err == nil && sys.Root != h.Root {
+			active, activeDir = activeVersion(sys)
+			globalReason = "machine-wide (current link in " + sys.Root + ")"
+		}
+	}
 	pin, err := goversion.FindPin(wd, getenv)
 	switch {
 	case errors.Is(err, goversion.ErrNoPin):
 		if active.IsZero() {
 			return Decision{}, fmt.Errorf("%w: no version is active and nothing pins one in %s; run 'govm use VERSION'", ErrNoToolchain, wd)
 		}
-		return Decision{Version: active, Dir: activeDir, Reason: "global (current link)"}, nil
+		return Decision{Version: active, Dir: activeDir, Reason: globalReason}, nil
 	case err != nil:
 		return Decision{}, err
 	}
