@@ -207,20 +207,37 @@ func activeVersion(h home.Home) (goversion.Version, string) {
 	return v, target
 }
 
-// HomeOf finds the govm home for a shim: the parent of the directory the
-// executable lives in when that holds a versions directory (shims live in
-// <home>/bin), else GOVM_HOME or the default.
+// HomeOf finds the govm home for a shim: GOVM_HOME when set, else the
+// parent of the directory the executable lives in when that holds a versions
+// directory (shims live in <home>/bin), else the default.
+//
+// Shims an administrator placed in the machine-wide home act for whoever
+// runs them: that user's default home, whose stores include the machine's
+// versions and whose global version falls back to the machine's. Using the
+// machine-wide home itself would hide the user's own installs and pins.
 func HomeOf(exe string, getenv func(string) string) (home.Home, error) {
 	if h := getenv("GOVM_HOME"); h != "" {
 		return home.New(h)
 	}
 	if exe != "" {
 		root := filepath.Dir(filepath.Dir(exe))
-		if fi, err := os.Stat(filepath.Join(root, "versions")); err == nil && fi.IsDir() {
-			return home.New(root)
+		sys, err := home.System(getenv)
+		if err != nil || !sameDir(sys.Root, root) {
+			if fi, err := os.Stat(filepath.Join(root, "versions")); err == nil && fi.IsDir() {
+				return home.New(root)
+			}
 		}
 	}
 	return home.Default(getenv)
+}
+
+// sameDir compares cleaned absolute paths, without case on Windows.
+func sameDir(a, b string) bool {
+	a, b = filepath.Clean(a), filepath.Clean(b)
+	if runtime.GOOS == "windows" {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
 }
 
 // Main runs the shim: decides the toolchain and replaces this process with
@@ -249,9 +266,14 @@ func Main(argv0 string, args []string) int {
 	if errors.As(err, &missing) {
 		if govm := govmFor(exe); govm != "" {
 			argv := append([]string{govm, "shim", Name(argv0)}, args...)
-			// govm must act on the home this shim belongs to.
-			env := proc.EnvWith(os.Environ(), map[string]string{"GOVM_HOME": h.Root})
-			xerr := proc.Exec(govm, argv, env)
+			// govm must act on the home this shim decided for. The default
+			// home is left to govm, which maps it to the machine-wide one for
+			// an administrator in machine-wide mode.
+			set := map[string]string{"GOVM_HOME": h.Root}
+			if def, derr := home.Default(os.Getenv); derr == nil && def.Root == h.Root {
+				set = nil
+			}
+			xerr := proc.Exec(govm, argv, proc.EnvWith(os.Environ(), set))
 			fmt.Fprintf(os.Stderr, "govm shim: could not hand over to %s to install the missing version: %v\n", govm, xerr)
 		}
 	}
