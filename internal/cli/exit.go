@@ -9,6 +9,7 @@ import (
 	"github.com/govm-dev/govm/internal/shim"
 	"github.com/govm-dev/govm/pkg/download"
 	"github.com/govm-dev/govm/pkg/goversion"
+	"github.com/govm-dev/govm/pkg/httperr"
 	"github.com/govm-dev/govm/pkg/modproxy"
 	"github.com/govm-dev/govm/pkg/release"
 	"github.com/govm-dev/govm/pkg/scan"
@@ -76,7 +77,12 @@ func exitCode(err error) int {
 		// altered, not merely unavailable.
 		errors.Is(err, download.ErrSizeMismatch):
 		return ExitVerify
-	case errors.Is(err, release.ErrNotFound), errors.Is(err, goversion.ErrNoMatch),
+	case errors.Is(err, scan.ErrNotFound):
+		// A module a scan needs that no source has breaks the scan: an
+		// error, as with --offline, not "no such release". It is checked
+		// first because a proxy's 404 also matches httperr.ErrNotFound.
+		return ExitError
+	case errors.Is(err, httperr.ErrNotFound), errors.Is(err, goversion.ErrNoMatch),
 		errors.Is(err, errNotInstalled), errors.Is(err, store.ErrNotInstalled), errors.Is(err, shim.ErrNoToolchain):
 		return ExitNotFound
 	default:

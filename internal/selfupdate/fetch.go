@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/govm-dev/govm/pkg/httperr"
 	"github.com/govm-dev/govm/pkg/release"
 )
 
@@ -30,11 +31,7 @@ func open(ctx context.Context, client *http.Client, rawURL string) (io.ReadClose
 		}
 		if resp.StatusCode != http.StatusOK {
 			resp.Body.Close()
-			err := fmt.Errorf("get %s: %s", rawURL, resp.Status)
-			if resp.StatusCode == http.StatusNotFound {
-				return nil, fmt.Errorf("%w: %w", err, release.ErrNotFound)
-			}
-			return nil, fmt.Errorf("%w: %w", err, release.ErrUnavailable)
+			return nil, &httperr.StatusError{URL: rawURL, Code: resp.StatusCode}
 		}
 		return resp.Body, nil
 	default:

@@ -2,21 +2,17 @@ package download
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-
-	"github.com/govm-dev/govm/pkg/release"
 )
 
-// Sentinel errors that callers branch on. ErrNotFound and ErrUnavailable wrap
-// the release package's sentinels of the same name, so the CLI's single
-// error-to-exit-code mapping covers downloads too.
+// Sentinel errors that callers branch on. A refused request or a missing
+// file is reported with package httperr's sentinels instead, which every
+// govm client shares, so the CLI's single error-to-exit-code mapping covers
+// downloads too: a 404 or 410 answer is a *httperr.StatusError matching
+// httperr.ErrNotFound, and so is a missing local file; a server that kept
+// failing (5xx, 429, broken connections) after every retry, or refused the
+// request with another 4xx, matches httperr.ErrUnavailable.
 var (
-	// ErrNotFound: the server answered 404 or 410; retrying cannot help.
-	ErrNotFound = fmt.Errorf("download: %w", release.ErrNotFound)
-	// ErrUnavailable: the server kept failing (5xx, 429, broken connections)
-	// after every retry, or refused the request with another 4xx.
-	ErrUnavailable = fmt.Errorf("download: %w", release.ErrUnavailable)
 	// ErrRestart: the partial file left by an earlier run cannot be
 	// continued (the server answered 416, or a Content-Range that does not
 	// start where the partial file ends). Its bytes were already written to
@@ -32,25 +28,6 @@ var (
 	// retry stalled.
 	ErrIdleTimeout = errors.New("download: body stalled (idle timeout)")
 )
-
-// StatusError is an HTTP answer Fetch cannot use.
-type StatusError struct {
-	URL  string
-	Code int
-}
-
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("GET %s: %d %s", e.URL, e.Code, http.StatusText(e.Code))
-}
-
-// Unwrap classifies the status: 404 and 410 are ErrNotFound, anything else
-// ErrUnavailable.
-func (e *StatusError) Unwrap() error {
-	if e.Code == http.StatusNotFound || e.Code == http.StatusGone {
-		return ErrNotFound
-	}
-	return ErrUnavailable
-}
 
 // transientStatus reports whether a status may succeed when asked again.
 func transientStatus(code int) bool {

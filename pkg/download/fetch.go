@@ -18,6 +18,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/govm-dev/govm/pkg/httperr"
 )
 
 // DefaultRetries is how many consecutive failed attempts Fetch retries when
@@ -78,8 +80,10 @@ type Result struct {
 // removes the partial file and calls Fetch again.
 //
 // Transient failures (connection errors, a body cut short or stalled, 5xx,
-// 408, 429) are retried with a Range request from the current offset; 404
-// and 410 (ErrNotFound) and other 4xx are not. Cancelling ctx stops at once.
+// 408, 429) are retried with a Range request from the current offset, and
+// the error after the last retry wraps httperr.ErrUnavailable; 404 and 410
+// (httperr.ErrNotFound) and other 4xx are not retried: the error is the
+// *httperr.StatusError. Cancelling ctx stops at once.
 // file:// URLs are read in place (see FilePath).
 func Fetch(ctx context.Context, rawURL, partial string, w io.Writer, o Options) (Result, error) {
 	f := &fetcher{w: w, progress: o.Progress, size: o.Size, total: -1, buf: make([]byte, 256<<10)}
@@ -142,7 +146,7 @@ func Fetch(ctx context.Context, rawURL, partial string, w io.Writer, o Options) 
 		}
 		failures++
 		if failures > retries {
-			return res, fmt.Errorf("fetch %s: giving up after %d attempts: %w: %w", rawURL, res.Attempts, ErrUnavailable, err)
+			return res, fmt.Errorf("fetch %s: giving up after %d attempts: %w: %w", rawURL, res.Attempts, httperr.ErrUnavailable, err)
 		}
 		t := time.NewTimer(backoff(failures))
 		select {
@@ -244,8 +248,7 @@ func (f *fetcher) attempt(ctx context.Context, client *http.Client, rawURL strin
 		}
 		return false, false, fmt.Errorf("%w: server answered 416 to a request for bytes from %d", ErrRestart, f.done)
 	default:
-		serr := &StatusError{URL: rawURL, Code: resp.StatusCode}
-		return false, transientStatus(resp.StatusCode), serr
+		return false, transientStatus(resp.StatusCode), &httperr.StatusError{URL: rawURL, Code: resp.StatusCode}
 	}
 	var body io.Reader = resp.Body
 	if o.IdleTimeout > 0 {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govm-dev/govm/pkg/httperr"
 	"github.com/govm-dev/govm/pkg/release"
 
 	"github.com/govm-dev/govm/internal/testutil/tempdir"
@@ -180,12 +181,13 @@ func TestFetchPermanentStatusIsNotRetried(t *testing.T) {
 			defer srv.Close()
 			url := srv.URL + "/go1.99.0.linux-amd64.tar.gz"
 			_, err := Fetch(context.Background(), url, "", &bytes.Buffer{}, Options{Client: srv.Client(), Backoff: fastBackoff})
-			var se *StatusError
+			var se *httperr.StatusError
 			if !errors.As(err, &se) || se.Code != tc.code {
-				t.Fatalf("error %v, want *StatusError %d", err, tc.code)
+				t.Fatalf("error %v, want *httperr.StatusError %d", err, tc.code)
 			}
-			if errors.Is(err, ErrNotFound) != tc.notFound || errors.Is(err, release.ErrNotFound) != tc.notFound {
-				t.Errorf("errors.Is(ErrNotFound) = %v, want %v", errors.Is(err, ErrNotFound), tc.notFound)
+			// release's sentinel too: the CLI maps that one to exit code 4.
+			if errors.Is(err, httperr.ErrNotFound) != tc.notFound || errors.Is(err, release.ErrNotFound) != tc.notFound {
+				t.Errorf("errors.Is(ErrNotFound) = %v, want %v", errors.Is(err, httperr.ErrNotFound), tc.notFound)
 			}
 			if !strings.Contains(err.Error(), url) {
 				t.Errorf("error %q does not name the URL", err)
@@ -206,8 +208,8 @@ func TestFetchGivesUpAfterRetries(t *testing.T) {
 	}))
 	defer srv.Close()
 	res, err := Fetch(context.Background(), srv.URL, "", &bytes.Buffer{}, Options{Client: srv.Client(), Retries: 2, Backoff: fastBackoff})
-	if !errors.Is(err, ErrUnavailable) || !errors.Is(err, release.ErrUnavailable) {
-		t.Fatalf("error %v, want ErrUnavailable", err)
+	if !errors.Is(err, httperr.ErrUnavailable) || !errors.Is(err, httperr.ErrRateLimited) || !errors.Is(err, release.ErrUnavailable) {
+		t.Fatalf("error %v, want ErrUnavailable and ErrRateLimited", err)
 	}
 	if res.Attempts != 3 || len(rec.seen()) != 3 {
 		t.Errorf("attempts %d, server saw %d, want 3", res.Attempts, len(rec.seen()))

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/govm-dev/govm/pkg/httperr"
 )
 
 // FilePath turns a file:// URL into a path of this operating system:
@@ -93,7 +95,7 @@ func fetchLocal(ctx context.Context, rawURL string, f *fetcher) (Result, error) 
 
 func notFoundIfMissing(err error) error {
 	if os.IsNotExist(err) {
-		return fmt.Errorf("%w: %v", ErrNotFound, err)
+		return fmt.Errorf("%w: %v", httperr.ErrNotFound, err)
 	}
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/govm-dev/govm/internal/testutil/tempdir"
+	"github.com/govm-dev/govm/pkg/httperr"
 )
 
 func TestFilePathFor(t *testing.T) {
@@ -86,7 +87,7 @@ func TestFetchFileURL(t *testing.T) {
 	}
 	missing := fileURL(filepath.Join(dir, "nope.zip"))
 	_, err = Fetch(context.Background(), missing, "", &bytes.Buffer{}, Options{})
-	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), missing) {
+	if !errors.Is(err, httperr.ErrNotFound) || !strings.Contains(err.Error(), missing) {
 		t.Errorf("missing file: %v, want ErrNotFound naming %s", err, missing)
 	}
 	_, err = Fetch(context.Background(), fileURL(dir), "", &bytes.Buffer{}, Options{})

@@ -3,17 +3,21 @@ package modproxy
 import (
 	"errors"
 	"fmt"
-	"net/http"
+
+	"github.com/govm-dev/govm/pkg/httperr"
 )
 
 // Sentinel errors that callers branch on with errors.Is.
 var (
 	// ErrNotFound: no proxy has the module, version or list (404/410), or
-	// the checksum database has no record of it.
-	ErrNotFound = errors.New("not found")
+	// the checksum database has no record of it. It is httperr.ErrNotFound,
+	// which the *httperr.StatusError of a 404 or 410 matches, and the same
+	// value as release.ErrNotFound: one errors.Is serves every layer.
+	ErrNotFound = httperr.ErrNotFound
 	// ErrUnavailable: a server could not be reached or answered with an
-	// error other than 404/410.
-	ErrUnavailable = errors.New("unavailable")
+	// error other than 404/410. It is httperr.ErrUnavailable, for the same
+	// reason as ErrNotFound.
+	ErrUnavailable = httperr.ErrUnavailable
 	// ErrVerification: a checksum database signature, tree proof or record,
 	// or a downloaded file's hash, did not verify.
 	ErrVerification = errors.New("verification failed")
@@ -41,23 +45,4 @@ func (e proxyOffError) Error() string {
 // Is makes the error match both ErrProxyOff and ErrUnavailable.
 func (e proxyOffError) Is(target error) bool {
 	return target == ErrProxyOff || target == ErrUnavailable
-}
-
-// StatusError is an HTTP answer other than 200.
-type StatusError struct {
-	URL  string
-	Code int
-}
-
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("GET %s: %d %s", e.URL, e.Code, http.StatusText(e.Code))
-}
-
-// Unwrap classifies the status as the go command does: 404 and 410 mean
-// "not here" (ErrNotFound), anything else is ErrUnavailable.
-func (e *StatusError) Unwrap() error {
-	if e.Code == http.StatusNotFound || e.Code == http.StatusGone {
-		return ErrNotFound
-	}
-	return ErrUnavailable
 }

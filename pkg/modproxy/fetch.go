@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/govm-dev/govm/pkg/httperr"
 )
 
 // maxResponseBytes bounds every metadata answer (version list, .info, .mod,
@@ -21,9 +23,9 @@ import (
 const maxResponseBytes = 16 << 20
 
 // get fetches one small document from an http(s):// or file:// URL.
-// Transport failures wrap ErrUnavailable, non-200 answers are *StatusError,
-// a missing local file is a 404 StatusError so file:// proxies fall through
-// like remote ones.
+// Transport failures wrap ErrUnavailable, non-200 answers are
+// *httperr.StatusError, a missing local file is a 404 StatusError so file://
+// proxies fall through like remote ones.
 func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, error) {
 	if strings.HasPrefix(rawURL, "file://") {
 		return getFile(rawURL)
@@ -46,7 +48,7 @@ func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, error
 	if resp.StatusCode != http.StatusOK {
 		// Drain a little so the connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return nil, &StatusError{URL: rawURL, Code: resp.StatusCode}
+		return nil, &httperr.StatusError{URL: rawURL, Code: resp.StatusCode}
 	}
 	return readLimited(rawURL, resp.Body)
 }
@@ -69,7 +71,7 @@ func getFile(rawURL string) ([]byte, error) {
 	}
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &StatusError{URL: rawURL, Code: http.StatusNotFound}
+		return nil, &httperr.StatusError{URL: rawURL, Code: http.StatusNotFound}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w: %v", rawURL, ErrUnavailable, err)

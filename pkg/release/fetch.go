@@ -6,35 +6,19 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/govm-dev/govm/pkg/httperr"
 )
 
 // maxMetadataBytes bounds index, list and checksum-database answers; an index
 // of every Go release ever published is well under 4 MiB.
 const maxMetadataBytes = 32 << 20
 
-// StatusError is an HTTP answer other than 200 (or 304 where asked for).
-type StatusError struct {
-	URL  string
-	Code int
-}
-
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("GET %s: %d %s", e.URL, e.Code, http.StatusText(e.Code))
-}
-
-// Unwrap classifies the status: 404 and 410 are ErrNotFound, everything else
-// (5xx, 429, unexpected codes) is ErrUnavailable.
-func (e *StatusError) Unwrap() error {
-	if e.Code == http.StatusNotFound || e.Code == http.StatusGone {
-		return ErrNotFound
-	}
-	return ErrUnavailable
-}
-
 // getMetadata GETs a small document (index, list, tile) and returns its body.
 // Headers in hdr are sent as given. A 304 answer is returned as (nil, resp
 // header, nil) so that callers using If-None-Match can reuse their copy.
-// Transport errors wrap ErrUnavailable; non-2xx answers are *StatusError.
+// Transport errors wrap ErrUnavailable; other answers than 200 (and 304) are
+// *httperr.StatusError, which matches ErrNotFound or ErrUnavailable.
 func getMetadata(ctx context.Context, client *http.Client, url string, hdr http.Header) ([]byte, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -58,7 +42,7 @@ func getMetadata(ctx context.Context, client *http.Client, url string, hdr http.
 		return nil, resp.Header, nil
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, resp.Header, &StatusError{URL: url, Code: resp.StatusCode}
+		return nil, resp.Header, &httperr.StatusError{URL: url, Code: resp.StatusCode}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxMetadataBytes+1))
 	if err != nil {

@@ -177,14 +177,13 @@ type proxyError struct {
 func (e *proxyError) Error() string   { return e.err.Error() }
 func (e *proxyError) Unwrap() []error { return []error{e.kind, e.err} }
 
-// wrapProxyErr maps modproxy's sentinels onto release's.
+// wrapProxyErr maps modproxy's sentinels onto release's. Not found and
+// unavailable need no mapping: both packages' are httperr's.
 func wrapProxyErr(err error) error {
 	for _, m := range []struct{ from, to error }{
 		{modproxy.ErrVerification, ErrVerification},
 		{modproxy.ErrInsecure, ErrInsecure},
-		{modproxy.ErrNotFound, ErrNotFound},
 		{modproxy.ErrMalformed, ErrMalformed},
-		{modproxy.ErrUnavailable, ErrUnavailable},
 	} {
 		if errors.Is(err, m.from) {
 			return &proxyError{kind: m.to, err: err}

@@ -13,18 +13,23 @@ import (
 	"errors"
 
 	"github.com/govm-dev/govm/pkg/goversion"
+	"github.com/govm-dev/govm/pkg/httperr"
 )
 
 // Sentinel errors that callers branch on (the CLI maps them to exit codes).
 var (
-	// ErrNotFound: the source has no such release, or no archive for the platform.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound: the source has no such release, or no archive for the
+	// platform. It is httperr.ErrNotFound, which a 404 or 410 answer
+	// matches, so that whichever layer found nothing, one errors.Is tells.
+	ErrNotFound = httperr.ErrNotFound
 	// ErrVerification: a signature, tree or hash from a trusted record did not verify.
 	ErrVerification = errors.New("verification failed")
 	// ErrInsecure: verification is turned off (GOSUMDB=off, GONOSUMDB) and --insecure was not given.
 	ErrInsecure = errors.New("verification disabled")
-	// ErrUnavailable: the source could not be reached or answered with a server error.
-	ErrUnavailable = errors.New("source unavailable")
+	// ErrUnavailable: the source could not be reached or answered with an
+	// error other than 404 or 410 (a server error, 429, 403, ...). It is
+	// httperr.ErrUnavailable, for the same reason as ErrNotFound.
+	ErrUnavailable = httperr.ErrUnavailable
 	// ErrMalformed: the source answered with data that does not parse.
 	ErrMalformed = errors.New("malformed response")
 )
