@@ -74,6 +74,8 @@ type app struct {
 	// indexPolicy says how the release index cache may use the network
 	// (list-remote --refresh / --offline).
 	indexPolicy release.CachePolicy
+	// machineWarn says once that an untrusted machine-wide home is ignored.
+	machineWarn sync.Once
 }
 
 // Main runs one govm invocation and returns its exit code. Errors are printed

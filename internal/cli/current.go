@@ -31,6 +31,7 @@ func (a *app) decide() (shim.Decision, error) {
 	if err != nil {
 		return shim.Decision{}, err
 	}
+	a.machine(h) // warns when the machine-wide home is ignored
 	return shim.Decide(h, wd, goversion.Version{}, a.env.Getenv)
 }
 

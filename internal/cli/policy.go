@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/govm-dev/govm/internal/fsx"
 	"github.com/govm-dev/govm/internal/home"
+	"github.com/govm-dev/govm/internal/homeperm"
 	"github.com/govm-dev/govm/internal/oplog"
 	"github.com/govm-dev/govm/internal/policy"
 	"github.com/govm-dev/govm/internal/shim"
@@ -87,6 +89,7 @@ func (a *app) addLogFlag(cmd *cobra.Command) {
 // turns a successful command into a failure: it is reported as a warning.
 func (a *app) logged(cmd *cobra.Command, args []string, run func(rec *opRecord) error) error {
 	start := time.Now()
+	a.secureSystemHome()
 	before := a.activeName()
 	rec := &opRecord{}
 	err := run(rec)
@@ -197,13 +200,59 @@ func (a *app) systemHome() (home.Home, error) {
 }
 
 // machineActive is the directory the machine-wide home's current link
-// points at, when h is not that home; else "".
+// points at, when h is not that home and the home is trusted (see
+// machine); else "". Like the shims, it only counts a version of the
+// machine's own store, wherever the link points.
 func (a *app) machineActive(h home.Home) string {
-	sys, err := a.systemHome()
-	if err != nil || sys.Root == h.Root {
+	sys, ok := a.machine(h)
+	if !ok {
 		return ""
 	}
-	return linkTarget(sys)
+	_, dir := shim.MachineActive(sys)
+	return dir
+}
+
+// machine is shim.Machine with its verdict said once per invocation: a
+// machine-wide home that users other than administrators can write is
+// ignored, with a warning, so that nobody runs a toolchain planted there.
+func (a *app) machine(h home.Home) (home.Home, bool) {
+	sys, ok, ignored := shim.Machine(h, a.env.Getenv)
+	if ignored != "" {
+		a.machineWarn.Do(func() { a.warn(ignored) })
+	}
+	return sys, ok
+}
+
+// secureSystemHome restricts the machine-wide home to administrators
+// before an administrator's command writes it (homeperm.Secure: a
+// protected DACL on Windows, root-owned and not group/world-writable on
+// Unix). It runs every time, cheaply, so a home made by an older govm (or
+// inherited from C:\ProgramData) is repaired by the next install. Failing
+// never fails the command: users' govm ignores a home it cannot trust.
+func (a *app) secureSystemHome() {
+	h, err := a.home()
+	if err != nil {
+		return // the command reports it
+	}
+	a.secureIfSystem(h)
+}
+
+// secureIfSystem is secureSystemHome for a command that is about to write
+// h, which is not always a.home() (setup --system).
+func (a *app) secureIfSystem(h home.Home) {
+	sys, err := a.systemHome()
+	if err != nil || h.Root != sys.Root || !a.env.Elevated() {
+		return
+	}
+	if err := homeperm.Secure(sys.Root); err != nil {
+		var u *homeperm.Unsafe
+		if errors.As(err, &u) {
+			// Not taken over: it may hold what a user planted there.
+			a.warn(u.Error() + "; see 'govm doctor GOVM-SYSTEM-PERMS'")
+			return
+		}
+		a.warn("could not restrict " + sys.Root + " to administrators: " + err.Error())
+	}
 }
 
 // addSystemFlag gives an administrator's command --system: act on the
@@ -242,7 +291,12 @@ func (a *app) installedDir(h home.Home, v goversion.Version) (string, bool) {
 	return "", false
 }
 
-// stores are the version stores a user's commands read, their own first.
+// stores are the version stores a user's commands read, their own first,
+// then the machine-wide one when it is trusted (see machine).
 func (a *app) stores(h home.Home) []*store.Store {
-	return shim.Stores(h, a.env.Getenv)
+	out := []*store.Store{store.New(h.Versions())}
+	if sys, ok := a.machine(h); ok {
+		out = append(out, store.New(sys.Versions()))
+	}
+	return out
 }

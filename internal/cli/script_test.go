@@ -144,6 +144,13 @@ func TestScripts(t *testing.T) {
 			}
 			return nil
 		},
+		// [root]: the test runs as root (here) rather than a user (CI elsewhere).
+		Condition: func(cond string) (bool, error) {
+			if cond == "root" {
+				return os.Geteuid() == 0, nil
+			}
+			return false, errors.New("unknown condition " + cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"hits":     cmdHits,
 			"fault":    cmdFault,

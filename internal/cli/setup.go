@@ -77,6 +77,9 @@ func (a *app) runSetup(_ context.Context, o setupOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.system && !o.print {
+		a.secureIfSystem(h) // it places govm and the shims every user runs
+	}
 	opts := pathenv.Options{Home: h.Root, System: o.system, Shims: o.shims, Getenv: a.env.Getenv}
 	var rep pathenv.Report
 	switch {

@@ -100,7 +100,13 @@ func (m *machine) exe(path string) {
 // install installs version into the home's store.
 func (m *machine) install(version string) string {
 	m.t.Helper()
-	st := store.New(m.home.Versions())
+	return m.installIn(m.home, version)
+}
+
+// installIn installs version into h's store.
+func (m *machine) installIn(h home.Home, version string) string {
+	m.t.Helper()
+	st := store.New(h.Versions())
 	key := store.Key{Version: goversion.MustParse(version), OS: runtime.GOOS, Arch: runtime.GOARCH}
 	_, _, err := st.Install(context.Background(), key, false, func(ctx context.Context, dir string) (store.Record, []store.FileRecord, error) {
 		m.fakeGoroot(dir, version)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/home"
+	"github.com/govm-dev/govm/internal/homeperm"
 	"github.com/govm-dev/govm/internal/proc"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/store"
@@ -90,7 +91,8 @@ func (d Decision) Exe(tool string) string {
 
 // Decide picks the toolchain for working directory wd.
 func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string) string) (Decision, error) {
-	stores := Stores(h, getenv)
+	sys, sysOK, _ := Machine(h, getenv)
+	stores := storesOf(h, sys, sysOK)
 	if !exact.IsZero() {
 		dir, ok := installedDir(stores, exact)
 		if !ok {
@@ -104,11 +106,11 @@ func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string)
 	}
 	active, activeDir := activeVersion(h)
 	globalReason := "global (current link)"
-	if active.IsZero() {
+	if active.IsZero() && sysOK {
 		// A user who never chose a version gets the one the administrator
 		// made active machine-wide, as a new shell's PATH would.
-		if sys, err := home.System(getenv); err == nil && sys.Root != h.Root {
-			active, activeDir = activeVersion(sys)
+		if v, dir := MachineActive(sys); !v.IsZero() {
+			active, activeDir = v, dir
 			globalReason = "machine-wide (current link in " + sys.Root + ")"
 		}
 	}
@@ -141,16 +143,43 @@ func Decide(h home.Home, wd string, exact goversion.Version, getenv func(string)
 }
 
 // Stores are the version stores a user's toolchains come from: their own,
-// then the machine-wide one an administrator installs into (when it exists
-// and is not the same home).
+// then the machine-wide one an administrator installs into (see Machine).
 func Stores(h home.Home, getenv func(string) string) []*store.Store {
+	sys, ok, _ := Machine(h, getenv)
+	return storesOf(h, sys, ok)
+}
+
+func storesOf(h home.Home, sys home.Home, sysOK bool) []*store.Store {
 	out := []*store.Store{store.New(h.Versions())}
-	if sys, err := home.System(getenv); err == nil && sys.Root != h.Root {
-		if fi, err := os.Stat(sys.Versions()); err == nil && fi.IsDir() {
-			out = append(out, store.New(sys.Versions()))
-		}
+	if sysOK {
+		out = append(out, store.New(sys.Versions()))
 	}
 	return out
+}
+
+// Machine returns the machine-wide home whose versions (and current link)
+// the user of h may run: it must exist, not be h, and be writable by
+// administrators only, or else anyone who can write it could plant a
+// toolchain that every user runs. When it exists but is ignored for that
+// reason, ignored says so in one sentence (the shim stays silent; govm
+// prints it as a warning and doctor's GOVM-SYSTEM-PERMS explains the fix).
+//
+// The cost on the shim's hot path is the stat of its versions directory
+// that finding the store always took, plus homeperm.CheckHome: one more
+// stat on Unix, one GetNamedSecurityInfo on Windows.
+func Machine(h home.Home, getenv func(string) string) (sys home.Home, ok bool, ignored string) {
+	sys, err := home.System(getenv)
+	if err != nil || sameDir(sys.Root, h.Root) {
+		return home.Home{}, false, ""
+	}
+	fi, err := os.Stat(sys.Versions())
+	if err != nil || !fi.IsDir() {
+		return home.Home{}, false, ""
+	}
+	if err := homeperm.CheckHome(sys.Root, fi); err != nil {
+		return home.Home{}, false, err.Error() + "; its machine-wide versions are ignored (see 'govm doctor GOVM-SYSTEM-PERMS')"
+	}
+	return sys, true, ""
 }
 
 func hostKey(v goversion.Version) store.Key {
@@ -191,6 +220,18 @@ func SelectInstalled(req goversion.Request, st *store.Store, active goversion.Ve
 		}
 	}
 	return goversion.Version{}, false
+}
+
+// MachineActive is the version the machine-wide home sys's current link
+// points at and its directory, when that is a version of sys's own store;
+// else zero. Only the store is checked for who can write it (see Machine),
+// so a link leading anywhere else is not followed.
+func MachineActive(sys home.Home) (goversion.Version, string) {
+	v, dir := activeVersion(sys)
+	if v.IsZero() || !sameDir(filepath.Dir(dir), sys.Versions()) {
+		return goversion.Version{}, ""
+	}
+	return v, dir
 }
 
 // activeVersion is the version the current link points at (in the user's
