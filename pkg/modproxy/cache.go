@@ -36,7 +36,16 @@ func (d DirCache) Get(name string) ([]byte, error) {
 	return os.ReadFile(p)
 }
 
-// Put implements Cache.
+// Put implements Cache. The file is written under a temporary name and
+// renamed into place, so that no reader sees half of it, but it is not
+// synced to disk: every entry is checked again whenever it is read (a
+// go.mod against its hash, records and tiles by ReadCache and then by the
+// checksum database client), so a file a crash left empty or short is a
+// miss and no damaged file is ever taken for an answer; the go command
+// writes its own module and checksum-database caches the same way. Syncing meant two flushes per
+// entry: a scan starting from empty caches made about 290 fsync calls,
+// 70 to 100 ms of system time on the benchmark machine. The tree heads,
+// which are state rather than cache, are still synced (treehead.go).
 func (d DirCache) Put(name string, data []byte) error {
 	p, err := d.path(name)
 	if err != nil {
@@ -45,7 +54,20 @@ func (d DirCache) Put(name string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("cache %s: %w", name, err)
 	}
-	return fsx.WriteFileAtomic(p, data, 0o644)
+	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cache %s: %w", name, err)
+	}
+	_, err = f.Write(data)
+	err = errors.Join(err, f.Chmod(0o644), f.Close())
+	if err == nil {
+		err = fsx.Rename(f.Name(), p)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("cache %s: %w", name, err)
+	}
+	return nil
 }
 
 // path maps name under the directory, refusing anything that could leave

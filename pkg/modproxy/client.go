@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/module"
+
+	"github.com/govm-dev/govm/internal/flight"
 )
 
 // Config is the go command's environment as far as module downloads go,
@@ -93,6 +95,7 @@ func New(cfg Config) (*Client, error) {
 			heads = dirTreeHeads(filepath.Join(cfg.CacheDir, "sumdb"))
 		}
 		c.db = &checksumDB{db: c.sumdb, client: cfg.HTTPClient, proxies: c.proxies, cache: c.cache, heads: heads, log: cfg.Log}
+		c.db.tiles.Keep = flight.KeepValues
 	}
 	return c, nil
 }

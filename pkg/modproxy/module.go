@@ -157,7 +157,10 @@ func (c *Client) GoMod(ctx context.Context, modulePath, version string) ([]byte,
 		}
 		return data, err
 	}
-	return c.goModVerified(ctx, modulePath, version, func() (string, error) {
+	// The lookup takes several round trips (the record, then tiles), and
+	// nothing of the file is used before it matches, so the download
+	// starts at once instead of after it.
+	return c.goModVerified(ctx, modulePath, version, true, func() (string, error) {
 		_, want, err := c.Lookup(ctx, modulePath, version)
 		if err == nil && want == "" {
 			err = fmt.Errorf("checksum database %s: %s@%s: %w: no go.mod hash", c.sumdb.Name, modulePath, version, ErrNotFound)
@@ -170,23 +173,33 @@ func (c *Client) GoMod(ctx context.Context, modulePath, version string) ([]byte,
 // goModH1, the hash a go.sum file already records for it ("h1:..."), so no
 // checksum database lookup is needed.
 func (c *Client) GoModSum(ctx context.Context, modulePath, version, goModH1 string) ([]byte, error) {
-	return c.goModVerified(ctx, modulePath, version, func() (string, error) { return goModH1, nil })
+	return c.goModVerified(ctx, modulePath, version, false, func() (string, error) { return goModH1, nil })
 }
 
-func (c *Client) goModVerified(ctx context.Context, modulePath, version string, want func() (string, error)) ([]byte, error) {
+// goModVerified returns the go.mod of modulePath@version once it matches the
+// hash want returns, from the cache or downloaded. With early the download
+// runs alongside want when the cache has no copy.
+func (c *Client) goModVerified(ctx context.Context, modulePath, version string, early bool, want func() (string, error)) ([]byte, error) {
 	ep, ev, err := escape(modulePath, version)
 	if err != nil {
 		return nil, err
 	}
 	key := "mod/" + ep + "/@v/" + ev + ".mod"
+	cached, cacheErr := c.cache.Get(key)
+	fetch := func() ([]byte, error) { return c.fetchGoMod(ctx, modulePath, version) }
+	if early && cacheErr != nil {
+		bg := c.startGoModFetch(ctx, modulePath, version)
+		defer bg.stop()
+		fetch = bg.wait
+	}
 	h, err := want()
 	if err != nil {
 		return nil, err
 	}
-	if data, err := c.cache.Get(key); err == nil && HashGoMod(data) == h {
-		return data, nil
+	if cacheErr == nil && HashGoMod(cached) == h {
+		return cached, nil
 	}
-	data, err := c.fetchGoMod(ctx, modulePath, version)
+	data, err := fetch()
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +208,37 @@ func (c *Client) goModVerified(ctx context.Context, modulePath, version string, 
 	}
 	_ = c.cache.Put(key, data)
 	return data, nil
+}
+
+// startGoModFetch downloads the go.mod in the background.
+func (c *Client) startGoModFetch(ctx context.Context, modulePath, version string) *backgroundFetch {
+	ctx, cancel := context.WithCancel(ctx)
+	f := &backgroundFetch{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		f.data, f.err = c.fetchGoMod(ctx, modulePath, version)
+	}()
+	return f
+}
+
+type backgroundFetch struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	data   []byte
+	err    error
+}
+
+// wait returns the download's result.
+func (f *backgroundFetch) wait() ([]byte, error) {
+	<-f.done
+	return f.data, f.err
+}
+
+// stop ends the download if it still runs (its result is not wanted) and
+// waits for it, so that it never outlives the call that started it.
+func (f *backgroundFetch) stop() {
+	f.cancel()
+	<-f.done
 }
 
 func (c *Client) fetchGoMod(ctx context.Context, modulePath, version string) ([]byte, error) {

@@ -9,6 +9,10 @@ import (
 	"sync"
 
 	"golang.org/x/mod/sumdb"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/govm-dev/govm/internal/flight"
 )
 
 // checksumDB is the long-lived state of one checksum database: where it is
@@ -24,6 +28,48 @@ type checksumDB struct {
 
 	mu   sync.Mutex
 	base string // resolved once a proxy (or the direct URL) is chosen
+
+	// tiles shares tile downloads among lookups, each a separate
+	// sumdb.Client that would otherwise fetch for itself: concurrent
+	// lookups mostly need the same tiles near the tree's right edge (the
+	// first dozen lookups of a scan asked for one partial tile six times).
+	// A tile path names fixed content (a partial tile's width is part of
+	// it) and every client verifies the bytes it gets, so sharing them
+	// trusts nothing new. Downloaded tiles are kept (KeepValues, failures
+	// are retried) because a lookup that starts just after another's
+	// download ended would otherwise fetch the tile again before the other
+	// has verified and saved it; that is 8 KiB at most per tile the
+	// process's lookups touch.
+	tiles flight.Group[string, []byte]
+
+	// saved holds what this process has verified and written to the cache
+	// (records and tiles, by cache name), so that the lookups running
+	// beside the one that verified a tile read it from here and none
+	// writes it again (a file and a rename, with directories to create).
+	savedMu sync.Mutex
+	saved   map[string][]byte
+}
+
+// savedEntry returns an entry this process wrote to the cache.
+func (c *checksumDB) savedEntry(file string) ([]byte, bool) {
+	c.savedMu.Lock()
+	defer c.savedMu.Unlock()
+	data, ok := c.saved[file]
+	return data, ok
+}
+
+// markSaved records file as written and reports whether it was new.
+func (c *checksumDB) markSaved(file string, data []byte) bool {
+	c.savedMu.Lock()
+	defer c.savedMu.Unlock()
+	if _, ok := c.saved[file]; ok {
+		return false
+	}
+	if c.saved == nil {
+		c.saved = map[string][]byte{}
+	}
+	c.saved[file] = append([]byte(nil), data...)
+	return true
 }
 
 // resolveBase picks the URL prefix for /lookup and /tile requests as the
@@ -107,7 +153,13 @@ func (o *lookupOps) ReadRemote(path string) ([]byte, error) {
 	base, err := o.db.resolveBase(o.ctx)
 	if err == nil {
 		var data []byte
-		data, err = get(o.ctx, o.db.client, base+path)
+		if strings.HasPrefix(path, "/tile/") {
+			data, err = o.db.tiles.Do(o.ctx, base+path, func(ctx context.Context) ([]byte, error) {
+				return get(ctx, o.db.client, base+path)
+			})
+		} else {
+			data, err = get(o.ctx, o.db.client, base+path)
+		}
 		if err == nil {
 			return data, nil
 		}
@@ -150,14 +202,64 @@ func (o *lookupOps) WriteConfig(file string, old, new []byte) error {
 	return err
 }
 
-// ReadCache implements sumdb.ClientOps.
+// ReadCache implements sumdb.ClientOps. An entry that cannot be what its
+// name says (a record that does not parse, a tile of the wrong size) is a
+// miss: that is what a crash can leave behind, since DirCache.Put does not
+// sync, and downloading it again beats failing the lookup until someone
+// clears the cache.
 func (o *lookupOps) ReadCache(file string) ([]byte, error) {
-	return o.db.cache.Get("sumdb/" + file)
+	if data, ok := o.db.savedEntry(file); ok {
+		return data, nil
+	}
+	data, err := o.db.cache.Get("sumdb/" + file)
+	if err != nil {
+		return nil, err
+	}
+	if !wellFormedEntry(o.db.db, file, data) {
+		return nil, fmt.Errorf("checksum database %s: cached %s is damaged", o.db.db.Name, file)
+	}
+	return data, nil
+}
+
+// wellFormedEntry checks that a cached record is complete (its signed
+// tree note opens with the database's key) and that a cached tile has the
+// size its name says; whether the content is right is for sumdb.Client to
+// verify, as it does every time.
+func wellFormedEntry(db SumDB, file string, data []byte) bool {
+	rest, ok := strings.CutPrefix(file, db.Name+"/")
+	switch {
+	case !ok:
+		return false
+	case strings.HasPrefix(rest, "lookup/"):
+		_, _, tree, err := tlog.ParseRecord(data)
+		if err != nil {
+			return false
+		}
+		v, err := note.NewVerifier(db.Key)
+		if err != nil {
+			return false
+		}
+		_, err = note.Open(tree, note.VerifierList(v))
+		return err == nil
+	case strings.HasPrefix(rest, "tile/"):
+		t, err := tlog.ParseTilePath(rest)
+		if err != nil {
+			return false
+		}
+		if t.L < 0 { // a data tile: its records vary in length
+			return len(data) > 0
+		}
+		return len(data) == t.W*tlog.HashSize
+	}
+	return false
 }
 
 // WriteCache implements sumdb.ClientOps. sumdb.Client only writes records
 // and tiles it has authenticated.
 func (o *lookupOps) WriteCache(file string, data []byte) {
+	if !o.db.markSaved(file, data) {
+		return
+	}
 	if err := o.db.cache.Put("sumdb/"+file, data); err != nil && o.db.log != nil {
 		o.db.log(fmt.Sprintf("checksum database %s: not cached: %v", o.db.db.Name, err))
 	}

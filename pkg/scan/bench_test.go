@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/module"
 
@@ -87,6 +88,59 @@ func BenchmarkGraph(b *testing.B) {
 		}
 		if len(g.Modules) < 100 {
 			b.Fatalf("only %d modules", len(g.Modules))
+		}
+	}
+}
+
+// latencySource answers like a remote module proxy: every version list
+// after list, every go.mod after mod.
+type latencySource struct {
+	ModSource
+	list, mod time.Duration
+}
+
+func (s latencySource) Versions(ctx context.Context, path string) ([]string, error) {
+	if err := sleepCtx(ctx, s.list); err != nil {
+		return nil, err
+	}
+	return s.ModSource.Versions(ctx, path)
+}
+
+func (s latencySource) GoMod(ctx context.Context, path, version string) ([]byte, error) {
+	if err := sleepCtx(ctx, s.mod); err != nil {
+		return nil, err
+	}
+	return s.ModSource.GoMod(ctx, path, version)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// BenchmarkScanOutdated is `govm scan --outdated` on a generated graph
+// against a source with a proxy's latency, so that what it measures is how
+// well the requests overlap: the version lists with each other and with
+// the go.mod files read beyond the pruning horizon.
+func BenchmarkScanOutdated(b *testing.B) {
+	mods, tree := generatedGraph(300)
+	root := tempdir.New(b)
+	writeTree(b, root, tree)
+	src := latencySource{ModSource: memSource(mods), list: 20 * time.Millisecond, mod: 2 * time.Millisecond}
+	dir := filepath.Join(root, "main")
+	for b.Loop() {
+		r, err := Scan(context.Background(), Options{Dir: dir, Source: src, Outdated: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Outdated) == 0 {
+			b.Fatal("nothing outdated in a graph that requires old versions")
 		}
 	}
 }

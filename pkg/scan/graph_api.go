@@ -24,6 +24,13 @@ type GraphOptions struct {
 	// with go lines from the modules.txt annotations. Workspaces are not
 	// supported in this mode.
 	Vendor bool
+
+	// selected, when set, receives the build list as soon as minimal
+	// version selection has chosen it, before the go.mod files beyond the
+	// pruning horizon are read (they can take a checksum-database round
+	// trip each). Scan starts the outdated check's version-list fetches
+	// there, so that they overlap with those reads.
+	selected func(list []module.Version, skip func(module.Version) bool)
 }
 
 // Module is one module of the build list.
@@ -103,6 +110,9 @@ func LoadGraph(ctx context.Context, dir string, opts GraphOptions) (*Graph, erro
 	rg, err := b.build(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", dir, err)
+	}
+	if opts.selected != nil {
+		opts.selected(rg.buildList(), b.l.mainOrDirReplaced)
 	}
 	gr := &Graph{WorkFile: ms.workFile, g: rg, l: b.l, by: map[string]*Module{}}
 	if err := gr.describe(ctx, b); err != nil {

@@ -128,6 +128,17 @@ func goListMIn(t testing.TB, home, dir, proxyURL, gowork string, workspace bool)
 	if err != nil {
 		t.Skip("go command not found: the oracle needs it")
 	}
+	// With a fresh HOME the go command starts a telemetry child process
+	// that outlives it and writes under HOME/.config while the test's
+	// cleanup removes the directory ("directory not empty"). Mode "off"
+	// keeps it from starting.
+	modeFile := filepath.Join(home, ".config", "go", "telemetry", "mode")
+	if err := os.MkdirAll(filepath.Dir(modeFile), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(modeFile, []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(goBin, "list", "-m", "all")
 	cmd.Dir = dir
 	goflags := "-mod=mod"

@@ -45,8 +45,12 @@ type Options struct {
 	VulnDB *VulnDB
 	// Binaries are Go executables to check as deployed.
 	Binaries []string
-	// Concurrency bounds parallel fetches; 0 means 8.
+	// Concurrency bounds parallel fetches of the graph and the
+	// compatibility check; 0 means 8.
 	Concurrency int
+	// OutdatedConcurrency bounds the modules the outdated check looks up
+	// at once; 0 means DefaultOutdatedConcurrency.
+	OutdatedConcurrency int
 	// MaxCandidates bounds the versions fetched per blocker; 0 means 12.
 	MaxCandidates int
 }
@@ -116,7 +120,18 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 }
 
 func scanModule(ctx context.Context, r *Report, src, fixSrc ModSource, opts Options) error {
-	g, err := LoadGraph(ctx, opts.Dir, GraphOptions{Source: src, GoWork: opts.GoWork, Concurrency: opts.Concurrency, Vendor: opts.Vendor})
+	gopts := GraphOptions{Source: src, GoWork: opts.GoWork, Concurrency: opts.Concurrency, Vendor: opts.Vendor}
+	var outdated *outdatedRun
+	if opts.Outdated && fixSrc != nil {
+		outdated = &outdatedRun{}
+		// The check needs only the selected versions, so it runs while
+		// the graph reads the go.mod files beyond the pruning horizon.
+		gopts.selected = func(list []module.Version, skip func(module.Version) bool) {
+			outdated.start(ctx, list, skip, OutdatedOptions{Source: fixSrc, Concurrency: opts.OutdatedConcurrency})
+		}
+		defer outdated.abandon()
+	}
+	g, err := LoadGraph(ctx, opts.Dir, gopts)
 	if err != nil {
 		return err
 	}
@@ -127,8 +142,8 @@ func scanModule(ctx context.Context, r *Report, src, fixSrc ModSource, opts Opti
 			return err
 		}
 	}
-	if opts.Outdated && fixSrc != nil {
-		if r.Outdated, err = CheckOutdated(ctx, g, OutdatedOptions{Source: fixSrc, Concurrency: opts.Concurrency}); err != nil {
+	if outdated != nil {
+		if r.Outdated, err = outdated.wait(); err != nil {
 			return err
 		}
 	}
@@ -148,6 +163,48 @@ func scanModule(ctx context.Context, r *Report, src, fixSrc ModSource, opts Opti
 		}
 	}
 	return nil
+}
+
+// outdatedRun is an outdated check started in the background from the
+// build list, before LoadGraph returns.
+type outdatedRun struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	out    []Outdated
+	err    error
+}
+
+func (o *outdatedRun) start(ctx context.Context, list []module.Version, skip func(module.Version) bool, opts OutdatedOptions) {
+	var mods []module.Version
+	for _, m := range list {
+		if !skip(m) {
+			mods = append(mods, m)
+		}
+	}
+	ctx, o.cancel = context.WithCancel(ctx)
+	o.done = make(chan struct{})
+	go func() {
+		defer close(o.done)
+		o.out, o.err = checkOutdated(ctx, mods, opts)
+	}()
+}
+
+// wait returns the check's result.
+func (o *outdatedRun) wait() ([]Outdated, error) {
+	if o.done == nil {
+		return nil, fmt.Errorf("outdated check: the graph never selected a build list")
+	}
+	<-o.done
+	return o.out, o.err
+}
+
+// abandon stops a check whose result is no longer wanted (the scan failed)
+// and waits for it, so that no fetch outlives Scan.
+func (o *outdatedRun) abandon() {
+	if o.done != nil {
+		o.cancel()
+		<-o.done
+	}
 }
 
 func scanBinary(ctx context.Context, file string, src, fixSrc ModSource, opts Options) (*BinaryReport, error) {

@@ -3,7 +3,8 @@ package scan
 import (
 	"context"
 	"errors"
-	"sync"
+
+	"github.com/govm-dev/govm/internal/flight"
 )
 
 // Sentinel errors that callers branch on.
@@ -69,38 +70,37 @@ func (s Sources) Versions(ctx context.Context, path string) ([]string, error) {
 
 // cachedSource memoises a ModSource for the length of one scan: the graph,
 // the compatibility search and the outdated check ask for the same go.mod
-// files, and concurrent callers of one key share a single fetch.
+// files, and concurrent callers of one key share a single fetch. A fetch
+// cut short by its caller's cancellation is not remembered (flight.Group),
+// so a version list prefetched in the background and abandoned is fetched
+// again by whoever needs it.
 type cachedSource struct {
 	src ModSource
-	mu  sync.Mutex
-	mod map[[2]string]*cacheEntry
-	ver map[string]*cacheEntry
-}
-
-type cacheEntry struct {
-	done chan struct{}
-	data []byte
-	list []string
-	err  error
+	mod flight.Group[[2]string, []byte]
+	ver flight.Group[string, []string]
 }
 
 func newCachedSource(src ModSource) *cachedSource {
 	if c, ok := src.(*cachedSource); ok {
 		return c
 	}
-	return &cachedSource{src: src, mod: map[[2]string]*cacheEntry{}, ver: map[string]*cacheEntry{}}
+	c := &cachedSource{src: src}
+	c.mod.Keep, c.ver.Keep = flight.KeepAll, flight.KeepAll
+	return c
 }
 
 // GoMod implements ModSource.
 func (c *cachedSource) GoMod(ctx context.Context, path, version string) ([]byte, error) {
-	return c.goMod(ctx, path, version, func() ([]byte, error) { return c.src.GoMod(ctx, path, version) })
+	return c.mod.Do(ctx, [2]string{path, version}, func(ctx context.Context) ([]byte, error) {
+		return c.src.GoMod(ctx, path, version)
+	})
 }
 
 // GoModSum implements SumSource, with the plain GoMod of a source that
 // cannot check go.sum hashes itself. One cache serves both: a go.mod file is
 // the same whichever hash it was checked against.
 func (c *cachedSource) GoModSum(ctx context.Context, path, version, goModH1 string) ([]byte, error) {
-	return c.goMod(ctx, path, version, func() ([]byte, error) {
+	return c.mod.Do(ctx, [2]string{path, version}, func(ctx context.Context) ([]byte, error) {
 		if ss, ok := c.src.(SumSource); ok {
 			return ss.GoModSum(ctx, path, version, goModH1)
 		}
@@ -108,44 +108,9 @@ func (c *cachedSource) GoModSum(ctx context.Context, path, version, goModH1 stri
 	})
 }
 
-func (c *cachedSource) goMod(ctx context.Context, path, version string, fetch func() ([]byte, error)) ([]byte, error) {
-	key := [2]string{path, version}
-	c.mu.Lock()
-	e, ok := c.mod[key]
-	if !ok {
-		e = &cacheEntry{done: make(chan struct{})}
-		c.mod[key] = e
-	}
-	c.mu.Unlock()
-	if !ok {
-		e.data, e.err = fetch()
-		close(e.done)
-	}
-	return waitEntry(ctx, e, func() ([]byte, error) { return e.data, e.err })
-}
-
 // Versions implements ModSource.
 func (c *cachedSource) Versions(ctx context.Context, path string) ([]string, error) {
-	c.mu.Lock()
-	e, ok := c.ver[path]
-	if !ok {
-		e = &cacheEntry{done: make(chan struct{})}
-		c.ver[path] = e
-	}
-	c.mu.Unlock()
-	if !ok {
-		e.list, e.err = c.src.Versions(ctx, path)
-		close(e.done)
-	}
-	return waitEntry(ctx, e, func() ([]string, error) { return e.list, e.err })
-}
-
-func waitEntry[T any](ctx context.Context, e *cacheEntry, get func() (T, error)) (T, error) {
-	select {
-	case <-e.done:
-		return get()
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
+	return c.ver.Do(ctx, path, func(ctx context.Context) ([]string, error) {
+		return c.src.Versions(ctx, path)
+	})
 }

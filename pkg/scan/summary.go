@@ -79,6 +79,17 @@ func newLoader(ms *mainSet, src ModSource) *loader {
 	return &loader{ms: ms, src: newCachedSource(src), cache: map[module.Version]*summaryEntry{}}
 }
 
+// mainOrDirReplaced reports whether m is a main module or replaced by a
+// directory: the two kinds of build-list entry that have no published
+// versions to compare (Module.Main, and Module.Replace without a version).
+func (l *loader) mainOrDirReplaced(m module.Version) bool {
+	if m.Version == "" && l.ms.isMain[m.Path] {
+		return true
+	}
+	rep, ok, err := l.ms.replacement(m)
+	return err == nil && ok && rep.dir != ""
+}
+
 // summary returns the requirements of m with excluded versions dropped.
 func (l *loader) summary(ctx context.Context, m module.Version) (*summary, error) {
 	l.mu.Lock()
