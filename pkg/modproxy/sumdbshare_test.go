@@ -286,8 +286,11 @@ func TestGoModDownloadOverlapsLookup(t *testing.T) {
 	if data, err := f.client(t, cfg).GoMod(context.Background(), toolchain, unrecorded); !errors.Is(err, ErrNotFound) {
 		t.Errorf("GoMod of a version the database does not know = %q, %v; want ErrNotFound", data, err)
 	}
-	if n := f.fake.Hits("/" + toolchain + "/@v/" + unrecorded + ".mod"); n != 1 {
-		t.Errorf("its go.mod was downloaded %d times, want 1 (alongside the lookup)", n)
+	// The download started alongside the lookup is cancelled when the
+	// lookup fails, so it may or may not have reached the proxy; it is
+	// never retried.
+	if n := f.fake.Hits("/" + toolchain + "/@v/" + unrecorded + ".mod"); n > 1 {
+		t.Errorf("its go.mod was downloaded %d times, want at most 1 (alongside the lookup)", n)
 	}
 }
 
