@@ -202,6 +202,10 @@ func (a *app) config() (config.Config, error) {
 		})
 		if a.cfgErr != nil {
 			a.cfgErr = usageError{a.cfgErr}
+		} else if a.cfg.MachineIgnored != nil {
+			// Every command says so: a user must not believe a policy
+			// protects them, nor an administrator that it is enforced.
+			a.io.Warnf("%v", a.cfg.MachineIgnored)
 		}
 	})
 	return a.cfg, a.cfgErr

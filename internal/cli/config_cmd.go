@@ -43,9 +43,11 @@ type configEntry struct {
 
 // configShow is `govm config show --json`.
 type configShow struct {
-	Settings    []configEntry  `json:"settings"`
-	MachineFile string         `json:"machine_file"`
-	Policy      *policy.Policy `json:"policy"`
+	Settings    []configEntry `json:"settings"`
+	MachineFile string        `json:"machine_file"`
+	// MachineIgnored says why the machine file was not read; omitted when it was.
+	MachineIgnored string         `json:"machine_file_ignored,omitempty"`
+	Policy         *policy.Policy `json:"policy"`
 }
 
 func (a *app) runConfigShow(_ context.Context) error {
@@ -66,6 +68,9 @@ func (a *app) runConfigShow(_ context.Context) error {
 		}
 	}
 	out := configShow{MachineFile: cfg.MachineFile}
+	if cfg.MachineIgnored != nil {
+		out.MachineIgnored = cfg.MachineIgnored.Reason
+	}
 	for _, k := range config.Keys() {
 		out.Settings = append(out.Settings, configEntry{Key: k, Value: values[k], Origin: cfg.Origins[k]})
 	}
@@ -79,7 +84,11 @@ func (a *app) runConfigShow(_ context.Context) error {
 	for _, e := range out.Settings {
 		fmt.Fprintf(w, "%-17s %-40s (%s)\n", e.Key, e.Value, e.Origin)
 	}
-	if out.Policy == nil {
+	switch {
+	case cfg.MachineIgnored != nil:
+		fmt.Fprintf(w, "policy: none (machine config file %s ignored: users who are not administrators can change it: %s)\n", cfg.MachineFile, cfg.MachineIgnored.Reason)
+		return nil
+	case out.Policy == nil:
 		fmt.Fprintf(w, "policy: none (machine config file %s has no policy section)\n", cfg.MachineFile)
 		return nil
 	}

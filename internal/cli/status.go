@@ -118,6 +118,9 @@ func (a *app) gatherStatus(ctx context.Context) (statusReport, error) {
 		rep.PolicyFile = cfg.Policy.File
 	}
 	problem := func(format string, args ...any) { rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...)) }
+	if cfg.MachineIgnored != nil {
+		problem("%v", cfg.MachineIgnored)
+	}
 
 	st := store.New(h.Versions())
 	list, err := st.List()

@@ -21,6 +21,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/govm-dev/govm/internal/homeperm"
 	"github.com/govm-dev/govm/internal/policy"
 )
 
@@ -65,6 +66,9 @@ type Config struct {
 	Policy policy.Policy
 	// MachineFile is the machine config file consulted (it may not exist).
 	MachineFile string
+	// MachineIgnored is set when MachineFile exists but was not read
+	// because users other than administrators can change it.
+	MachineIgnored *UntrustedError
 
 	// Origins says, per key, where its value came from: "default", a file
 	// path, "env GOVM_X" or "flag --x". `govm config show` prints it.
@@ -127,6 +131,9 @@ type Inputs struct {
 	UserFileExplicit bool
 	// MachineFile is the machine's config file; empty means MachineFile(getenv).
 	MachineFile string
+	// CheckTrust says why a machine config file may not be trusted, or ""
+	// (homeperm.CheckFile when nil).
+	CheckTrust func(path string) string
 	// Flags holds the values of flags the user set, by key name.
 	Flags map[string]string
 }
@@ -149,8 +156,10 @@ func Load(in Inputs) (Config, error) {
 		machine = MachineFile(getenv)
 	}
 	c.MachineFile = machine
-	if err := mergeFile(machine, false, values, c.Origins, &c.Policy); err != nil {
-		return Config{}, err
+	if c.MachineIgnored = untrusted(machine, in.CheckTrust); c.MachineIgnored == nil {
+		if err := mergeFile(machine, false, values, c.Origins, &c.Policy); err != nil {
+			return Config{}, err
+		}
 	}
 	user, explicit := in.UserFile, in.UserFileExplicit
 	if user == "" {
@@ -191,6 +200,40 @@ func Load(in Inputs) (Config, error) {
 		c.Origins["mirror"] = "policy " + c.Policy.File
 	}
 	return c, nil
+}
+
+// UntrustedError is why Load ignored a machine config file: users who are
+// not administrators can change it, so it cannot speak for the
+// administrator. Where no administrator has written one, any user on
+// Windows may create %ProgramData%\govm\config.yaml; read as the machine
+// policy it could point every user's govm at that user's mirror, with
+// verification off.
+type UntrustedError struct {
+	File   string
+	Reason string
+}
+
+func (e *UntrustedError) Error() string {
+	return "ignoring the machine config " + e.File + ": users who are not administrators can change it (" + e.Reason + "); its settings and policy do not apply (see 'govm doctor GOVM-SYSTEM-PERMS')"
+}
+
+// untrusted checks an existing machine config file with check (or
+// homeperm.CheckFile); a missing one is nobody's, and errors reading it are
+// left to mergeFile.
+func untrusted(path string, check func(string) string) *UntrustedError {
+	if path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	if check == nil {
+		check = homeperm.CheckFile
+	}
+	if why := check(path); why != "" {
+		return &UntrustedError{File: path, Reason: why}
+	}
+	return nil
 }
 
 // lookupEnv treats an empty variable as unset, as most tools do, so that
@@ -299,7 +342,9 @@ func FixedMachineFile(getenv func(string) string) string {
 
 // MachineFile returns the machine config file in force. GOVM_MACHINE_CONFIG
 // may name another file only where the fixed path holds none, so no user can
-// replace the administrator's file by setting a variable.
+// replace the administrator's file by setting a variable. A fixed file that
+// Load ignores as untrusted still rules the variable out: the variable is
+// for tests and unusual layouts, not a way around a broken file.
 func MachineFile(getenv func(string) string) string {
 	fixed := FixedMachineFile(getenv)
 	if _, err := os.Stat(fixed); err == nil {

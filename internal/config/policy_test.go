@@ -73,3 +73,41 @@ func TestValidateFile(t *testing.T) {
 		t.Error("a missing file validated")
 	}
 }
+
+// A machine config file that users other than administrators can change is
+// not read at all: neither its policy nor its settings (a mirror of the
+// writer's choosing, insecure: true) apply, and the user's own settings
+// stand. A broken file is still reported, not hidden.
+func TestUntrustedMachineFileIgnored(t *testing.T) {
+	dir := tempdir.New(t)
+	machine := write(t, dir, "machine.yaml", "policy:\n  allowed_versions: \"1.22\"\nmirror: /planted\ninsecure: true\n")
+	user := write(t, dir, "user.yaml", "source: proxy\n")
+	var asked []string
+	distrust := func(p string) string { asked = append(asked, p); return "it is world-writable (mode 0666)" }
+	c, err := Load(Inputs{Getenv: envOf(nil), MachineFile: machine, UserFile: user, UserFileExplicit: true, CheckTrust: distrust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MachineIgnored == nil || c.MachineIgnored.File != machine || !strings.Contains(c.MachineIgnored.Error(), "world-writable") {
+		t.Fatalf("MachineIgnored = %v, want the file and the reason", c.MachineIgnored)
+	}
+	if c.Policy.File != "" || c.Mirror != "" || c.Insecure || c.Origins["insecure"] != "default" {
+		t.Errorf("an untrusted machine file was applied: policy %+v, mirror %q, insecure %v (%s)", c.Policy, c.Mirror, c.Insecure, c.Origins["insecure"])
+	}
+	if c.Source != "proxy" {
+		t.Errorf("source %q, want the user's", c.Source)
+	}
+	if len(asked) != 1 || asked[0] != machine {
+		t.Errorf("trust checked for %v, want only the machine file", asked)
+	}
+
+	// No file, nothing to distrust; a trusted file is read.
+	c, err = Load(Inputs{Getenv: envOf(nil), MachineFile: dir + "/absent.yaml", CheckTrust: distrust})
+	if err != nil || c.MachineIgnored != nil {
+		t.Errorf("absent machine file: %v, ignored %v", err, c.MachineIgnored)
+	}
+	c, err = Load(Inputs{Getenv: envOf(nil), MachineFile: machine, CheckTrust: func(string) string { return "" }})
+	if err != nil || c.MachineIgnored != nil || c.Policy.Allowed != "1.22" {
+		t.Errorf("trusted machine file: %v, ignored %v, policy %+v", err, c.MachineIgnored, c.Policy)
+	}
+}

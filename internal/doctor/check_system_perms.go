@@ -77,24 +77,24 @@ func checkSystemPerms(_ context.Context, e *Env) []Finding {
 
 // machineConfigPerms reports a machine config file (the machine policy:
 // sources, allowed versions, machine-wide mode) that users other than
-// administrators could rewrite for everyone.
+// administrators could have written for everyone, which govm therefore
+// ignores (config.Load judges it the same way).
 func (e *Env) machineConfigPerms() []Finding {
 	file := config.MachineFile(e.Getenv)
-	fi, err := os.Stat(file)
-	if err != nil {
+	if _, err := os.Stat(file); err != nil {
 		return nil
 	}
-	why := homeperm.Check(file, fi)
+	why := homeperm.CheckFile(file)
 	if why == "" {
 		return nil
 	}
-	fix := "sudo chown root " + file + " && sudo chmod go-w " + file
+	fix := "if you wrote it: sudo chown root " + file + " && sudo chmod go-w " + file + " " + filepath.Dir(file) + "; if not, remove it"
 	if e.windows() {
-		fix = `as administrator: icacls "` + file + `" /setowner *S-1-5-32-544 && icacls "` + file + `" /reset`
+		fix = `if an administrator wrote it, as administrator: icacls "` + file + `" /setowner *S-1-5-32-544 && icacls "` + file + `" /reset; if not, delete it`
 	}
 	return []Finding{{Severity: Error, Fix: fix,
 		Details: map[string]any{"path": file, "reason": why},
-		Message: "the machine config " + file + " can be written by users who are not administrators: " + why + "; anyone could change the machine policy for every user"}}
+		Message: "the machine config " + file + " can be changed by users who are not administrators (" + why + "), so govm ignores it: its policy and settings do not apply"}}
 }
 
 // systemPermsFix is the command that repairs dir. On Windows every folder

@@ -122,22 +122,23 @@ type descriptor struct {
 	ACEs     []ace
 }
 
-// trustedOwner reports whether sid may own a machine-wide directory: the
-// owner can always rewrite the DACL, so only SYSTEM, Administrators,
-// TrustedInstaller and the calling user (who trusts themselves) qualify.
-func trustedOwner(sid, self string) bool {
+// trustedOwner reports whether sid may own a machine-wide directory or
+// file: the owner can always rewrite the DACL, so only SYSTEM,
+// Administrators, TrustedInstaller and the account also names (the calling
+// user, who trusts themselves, or an administrator's own account) qualify.
+func trustedOwner(sid, also string) bool {
 	switch sid {
 	case sidSystem, sidAdministrators, sidTrustedInstall:
 		return true
 	}
-	return sid != "" && sid == self
+	return sid != "" && sid == also
 }
 
-// judgeDescriptor says why a directory with descriptor d can be written by
-// non-administrators other than self (the calling user's SID), or "" when
-// it cannot. Inherit-only entries count too: they make every folder below
+// judgeDescriptor says why an object with descriptor d can be written by
+// non-administrators other than also (the calling user's SID, or the owner
+// when it is an administrator's account), or "" when it cannot. Inherit-only entries count too: they make every folder below
 // writable.
-func judgeDescriptor(d descriptor, self string) string {
+func judgeDescriptor(d descriptor, also string) string {
 	if d.NullDACL {
 		return "it has no access control list, which lets everyone write it"
 	}
@@ -168,8 +169,8 @@ func judgeDescriptor(d descriptor, self string) string {
 		}
 		return fmt.Sprintf("its access control list lets %s write %s%s", name, where, how)
 	}
-	if !trustedOwner(d.Owner, self) {
-		return "it is owned by " + d.Owner + ", not by SYSTEM or Administrators, and an owner can always grant itself write access"
+	if !trustedOwner(d.Owner, also) {
+		return "it is owned by " + d.Owner + ", not by SYSTEM, Administrators or an administrator's account, and an owner can always grant itself write access"
 	}
 	return ""
 }
@@ -211,6 +212,18 @@ func judgeMode(uid, self uint32, mode fs.FileMode) string {
 		return fmt.Sprintf("it is group-writable (mode %04o)", perm)
 	}
 	return ""
+}
+
+// judgeFileDir says why a Unix directory owned by uid with mode lets users
+// other than root and self replace a file in it, or "" when it does not. A
+// sticky directory (such as /tmp) is fine when its owner is trusted: there
+// nobody but the file's owner, the directory's owner and root may rename
+// or remove the file, and the file's owner is checked on its own.
+func judgeFileDir(uid, self uint32, mode fs.FileMode) string {
+	if mode&fs.ModeSticky != 0 && (uid == 0 || uid == self) {
+		return ""
+	}
+	return judgeMode(uid, self, mode)
 }
 
 // Unsafe is why a directory of the machine-wide home is not trusted.

@@ -6,14 +6,30 @@ import (
 	"testing"
 )
 
+// modeCase is one Unix owner and mode, and what a judge says of it.
+type modeCase struct {
+	name string
+	uid  uint32
+	mode fs.FileMode
+	want string // substring; "" means trusted
+}
+
+// testJudge runs judge (judgeMode, judgeFileDir) over tests as user 1000.
+func testJudge(t *testing.T, judge func(uid, self uint32, mode fs.FileMode) string, tests []modeCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := judge(tt.uid, 1000, tt.mode)
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("judge(%d, %v) = %q, want %q", tt.uid, tt.mode, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestJudgeMode(t *testing.T) {
 	const self = 1000
-	tests := []struct {
-		name string
-		uid  uint32
-		mode fs.FileMode
-		want string // substring; "" means trusted
-	}{
+	testJudge(t, judgeMode, []modeCase{
 		{"root 0755", 0, fs.ModeDir | 0o755, ""},
 		{"root 0555 (read-only store)", 0, fs.ModeDir | 0o555, ""},
 		{"root 0750", 0, fs.ModeDir | 0o750, ""},
@@ -25,15 +41,7 @@ func TestJudgeMode(t *testing.T) {
 		{"root 0757", 0, fs.ModeDir | 0o757, "world-writable"},
 		{"another user's 0755", 1001, fs.ModeDir | 0o755, "owned by uid 1001, not root"},
 		{"the caller's own 0777", self, fs.ModeDir | 0o777, "world-writable"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := judgeMode(tt.uid, self, tt.mode)
-			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
-				t.Errorf("judgeMode(%d, %v) = %q, want %q", tt.uid, tt.mode, got, tt.want)
-			}
-		})
-	}
+	})
 	// As root (tests run as root here), another user's directory is still not trusted.
 	if got := judgeMode(1000, 0, fs.ModeDir|0o755); got == "" {
 		t.Error("root trusts a directory owned by uid 1000")
@@ -129,4 +137,18 @@ func TestUnsafeError(t *testing.T) {
 	if got, want := err.Error(), "/opt/govm/versions can be written by users who are not administrators: it is world-writable (mode 0777)"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
+}
+
+func TestJudgeFileDir(t *testing.T) {
+	const self = 1000
+	testJudge(t, judgeFileDir, []modeCase{
+		{"root 0755 (/etc/govm)", 0, fs.ModeDir | 0o755, ""},
+		{"the caller's own 0700", self, fs.ModeDir | 0o700, ""},
+		{"root 1777 (/tmp): others cannot replace the file", 0, fs.ModeDir | fs.ModeSticky | 0o777, ""},
+		{"the caller's own sticky 1777", self, fs.ModeDir | fs.ModeSticky | 0o777, ""},
+		{"another user's sticky 1777: its owner may replace the file", 1001, fs.ModeDir | fs.ModeSticky | 0o777, "owned by uid 1001"},
+		{"root 0777", 0, fs.ModeDir | 0o777, "world-writable"},
+		{"root 0775", 0, fs.ModeDir | 0o775, "group-writable"},
+		{"another user's 0755", 1001, fs.ModeDir | 0o755, "owned by uid 1001"},
+	})
 }

@@ -92,3 +92,41 @@ func CheckHome(root string, versionsInfo fs.FileInfo) error {
 	}
 	return nil
 }
+
+// CheckFile says why the file at path, the machine config that sets the
+// policy for every user, can be changed by users other than root and the
+// caller, or "" when it cannot: the file (followed through links) must pass
+// Check, and so must the directories holding path and the file it names,
+// where it could be replaced (a sticky one is fine, see judgeFileDir).
+func CheckFile(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "it cannot be read: " + err.Error()
+	}
+	if why := Check(path, fi); why != "" {
+		return why
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "it cannot be resolved: " + err.Error()
+	}
+	dirs := []string{filepath.Dir(path)}
+	if d := filepath.Dir(real); d != dirs[0] {
+		dirs = append(dirs, d)
+	}
+	self := uint32(os.Geteuid())
+	for _, dir := range dirs {
+		dfi, err := os.Stat(dir)
+		if err != nil {
+			return "its directory cannot be read: " + err.Error()
+		}
+		st, ok := dfi.Sys().(*syscall.Stat_t)
+		if !ok {
+			return "the owner of its directory " + dir + " cannot be read"
+		}
+		if why := judgeFileDir(st.Uid, self, dfi.Mode()); why != "" {
+			return "its directory " + dir + " could have it replaced: " + why
+		}
+	}
+	return ""
+}

@@ -139,3 +139,72 @@ func TestSecureAsRoot(t *testing.T) {
 		t.Errorf("Secure re-owned %s", versions)
 	}
 }
+
+// CheckFile on real files: the file itself, the directory holding it, and
+// the directory of the file a link names.
+func TestCheckFile(t *testing.T) {
+	dir := tempdir.New(t)
+	mk := func(t *testing.T, dirMode, fileMode os.FileMode) string {
+		t.Helper()
+		d, err := os.MkdirTemp(dir, "d")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(d, "config.yaml")
+		if err := os.WriteFile(f, []byte("source: auto\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(f, fileMode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(d, dirMode); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	for _, tt := range []struct {
+		name              string
+		dirMode, fileMode os.FileMode
+		want              string
+	}{
+		{"0755 dir, 0644 file", 0o755, 0o644, ""},
+		{"sticky 1777 dir", os.ModeSticky | 0o777, 0o644, ""},
+		{"world-writable file", 0o755, 0o666, "world-writable (mode 0666)"},
+		{"group-writable file", 0o755, 0o664, "group-writable"},
+		{"world-writable dir", 0o777, 0o644, "its directory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := mk(t, tt.dirMode, tt.fileMode)
+			got := CheckFile(f)
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("CheckFile = %q, want %q", got, tt.want)
+			}
+		})
+	}
+
+	// A link in a safe directory to a file in an unsafe one: the file
+	// could be replaced where it really lives.
+	target := mk(t, 0o777, 0o644)
+	safe := mk(t, 0o755, 0o644)
+	link := filepath.Join(filepath.Dir(safe), "linked.yaml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if got := CheckFile(link); !strings.Contains(got, filepath.Dir(target)) {
+		t.Errorf("CheckFile(link into a world-writable dir) = %q, want it to name %s", got, filepath.Dir(target))
+	}
+	if got := CheckFile(filepath.Join(dir, "missing.yaml")); !strings.Contains(got, "cannot be read") {
+		t.Errorf("CheckFile(missing) = %q", got)
+	}
+
+	if os.Geteuid() != 0 {
+		return
+	}
+	other := mk(t, 0o755, 0o644)
+	if err := os.Chown(other, 4242, 4242); err != nil {
+		t.Fatal(err)
+	}
+	if got := CheckFile(other); !strings.Contains(got, "owned by uid 4242") {
+		t.Errorf("CheckFile(file of uid 4242) = %q", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -135,22 +136,92 @@ func setOwnerAdministrators(dir string) error {
 
 // Check says why dir can be written by users other than administrators
 // and the caller, or "" when it cannot: an owner other than SYSTEM,
-// Administrators, TrustedInstaller or the caller, or a DACL entry that lets
-// Everyone, Authenticated Users, Users (and similar groups of ordinary
-// accounts) create, delete or re-permission entries. fi is not used on
-// Windows; the cost is one GetNamedSecurityInfo call (plus one token query
-// when the owner is nobody trusted). A descriptor that cannot be read is
-// not trusted.
+// Administrators, TrustedInstaller, the caller or an administrator's own
+// account, or a DACL entry that lets Everyone, Authenticated Users, Users
+// (and similar groups of ordinary accounts) create, delete or re-permission
+// entries. fi is not used on Windows; the cost is one GetNamedSecurityInfo
+// call (plus a token query and a group lookup when the owner is none of the
+// well-known trusted ones). A descriptor that cannot be read is not trusted.
 func Check(dir string, _ fs.FileInfo) string {
 	d, err := readDescriptor(dir)
 	if err != nil {
 		return "its access control list cannot be read: " + err.Error()
 	}
-	self := ""
+	also := ""
 	if !trustedOwner(d.Owner, "") {
-		self = selfSID()
+		also = selfSID()
+		if d.Owner != also && administratorAccount(d.Owner) {
+			also = d.Owner
+		}
 	}
-	return judgeDescriptor(d, self)
+	return judgeDescriptor(d, also)
+}
+
+// CheckFile says why the file at path, the machine config that sets the
+// policy for every user, can be changed by users other than administrators
+// and the caller, or "" when it cannot. Only the file is judged: the folder
+// holding it (under C:\ProgramData, where Users may create files) cannot be
+// used to replace a file another account owns without the right to delete
+// it, and a file put in its place would be owned by whoever put it there.
+func CheckFile(path string) string {
+	return Check(path, nil)
+}
+
+var procNetUserGetLocalGroups = windows.NewLazySystemDLL("netapi32.dll").NewProc("NetUserGetLocalGroups")
+
+// administratorAccount reports whether sid is a user account in the local
+// Administrators group, directly or through a domain group. Files and
+// folders an administrator creates are owned by their own account, not by
+// Administrators, where the policy "default owner for objects created by
+// members of the Administrators group" is "object creator" (the default on
+// client editions of Windows): such an owner is as trusted as the group.
+func administratorAccount(sidText string) bool {
+	if procNetUserGetLocalGroups.Find() != nil {
+		return false
+	}
+	sid, err := windows.StringToSid(sidText)
+	if err != nil {
+		return false
+	}
+	account, domain, use, err := sid.LookupAccount("")
+	if err != nil || use != windows.SidTypeUser {
+		return false
+	}
+	admins, err := windows.CreateWellKnownSid(windows.WinBuiltinAdministratorsSid)
+	if err != nil {
+		return false
+	}
+	// Group names are localised ("Administratoren"): compare with this
+	// machine's name for the well-known group.
+	adminsName, _, _, err := admins.LookupAccount("")
+	if err != nil {
+		return false
+	}
+	name, err := windows.UTF16PtrFromString(domain + `\` + account)
+	if err != nil {
+		return false
+	}
+	const (
+		lgIncludeIndirect  = 1          // LG_INCLUDE_INDIRECT: through global groups too
+		maxPreferredLength = 0xFFFFFFFF // MAX_PREFERRED_LENGTH
+	)
+	var buf *byte
+	var read, total uint32
+	r, _, _ := procNetUserGetLocalGroups.Call(0, uintptr(unsafe.Pointer(name)), 0, lgIncludeIndirect,
+		uintptr(unsafe.Pointer(&buf)), maxPreferredLength, uintptr(unsafe.Pointer(&read)), uintptr(unsafe.Pointer(&total)))
+	if buf != nil {
+		defer windows.NetApiBufferFree(buf)
+	}
+	if r != 0 || buf == nil {
+		return false
+	}
+	// LOCALGROUP_USERS_INFO_0 holds one field, the group's name.
+	for _, g := range unsafe.Slice((**uint16)(unsafe.Pointer(buf)), read) {
+		if strings.EqualFold(windows.UTF16PtrToString(g), adminsName) {
+			return true
+		}
+	}
+	return false
 }
 
 // selfSID is the calling process's user SID, or "".

@@ -237,3 +237,49 @@ func TestDefaultOwner(t *testing.T) {
 		t.Errorf("default owner %s, want BUILTIN\\Administrators", owner)
 	}
 }
+
+// An administrator's own account owns what they create where the owner
+// policy is "object creator": administratorAccount must accept it, and
+// never a group or a well-known account.
+func TestAdministratorAccount(t *testing.T) {
+	for _, sid := range []string{sidUsers, sidAdministrators, sidSystem, "S-1-1-0", "not a sid"} {
+		if administratorAccount(sid) {
+			t.Errorf("administratorAccount(%s) = true, want false: it is no user account", sid)
+		}
+	}
+	self := selfSID()
+	got := administratorAccount(self)
+	if underWine() {
+		t.Logf("Wine: administratorAccount(self %s) = %v (Wine's group lookup is not asserted)", self, got)
+		return
+	}
+	ba, err := windows.CreateWellKnownSid(windows.WinBuiltinAdministratorsSid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	member, err := windows.GetCurrentProcessToken().IsMember(ba)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if member && !got {
+		t.Errorf("administratorAccount(self %s) = false, but this elevated process is in Administrators", self)
+	}
+}
+
+// A config file this user writes in a folder of its own is trusted.
+func TestCheckFileOwn(t *testing.T) {
+	f := filepath.Join(tempdir.New(t), "config.yaml")
+	if err := os.WriteFile(f, []byte("source: auto\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if why := CheckFile(f); why != "" && !(underWine() && strings.Contains(why, "Everyone")) {
+		t.Errorf("CheckFile(own file) = %q (%s)", why, sddlOf(t, f))
+	}
+	setSDDL(t, f, "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;BU)")
+	if got := sddlOf(t, f); underWine() && !strings.Contains(got, "D:P") {
+		t.Skipf("Wine keeps no file security descriptors (reads back %s)", got)
+	}
+	if why := CheckFile(f); !strings.Contains(why, `BUILTIN\Users`) {
+		t.Errorf("CheckFile(file Users may write) = %q, want it to name BUILTIN\\Users", why)
+	}
+}
