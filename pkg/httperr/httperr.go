@@ -56,7 +56,7 @@ func (e *StatusError) Error() string {
 	if status == "" {
 		status = "(unknown status)"
 	}
-	msg := fmt.Sprintf("GET %s: %d %s", redact(e.URL), e.Code, status)
+	msg := fmt.Sprintf("GET %s: %d %s", Redact(e.URL), e.Code, status)
 	switch e.kind() {
 	case ErrUnauthorized:
 		msg += "; the server refused access: check the credentials or access rules for this address, or use another source"
@@ -98,10 +98,11 @@ func (e *StatusError) kind() error {
 	return nil
 }
 
-// redact hides the password of a URL that carries one (a GOPROXY such as
-// https://user:token@proxy.example.com), so error messages, which end up in
-// logs and bug reports, never show it.
-func redact(rawURL string) string {
+// Redact hides the password of a URL that carries one (a GOPROXY such as
+// https://user:token@proxy.example.com), so error messages and reports,
+// which end up in logs, CI artifacts and bug reports, never show it. Other
+// text is returned as it is.
+func Redact(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.User == nil {
 		return rawURL

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -236,5 +237,42 @@ func TestParseOSVRejects(t *testing.T) {
 		if _, err := ParseOSV([]byte(in)); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// A database behind basic auth: the credentials in the URL are used, and
+// never shown, neither in the report (which CI uploads) nor in errors.
+func TestVulnDBURLCredentialsNeverShown(t *testing.T) {
+	files := testVulnDB()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "ci" || p != "s3cret-token" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		data, ok := files[r.URL.Path[1:]]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write([]byte(data))
+	}))
+	t.Cleanup(srv.Close)
+	withAuth := func(pass string) string { return strings.Replace(srv.URL, "://", "://ci:"+pass+"@", 1) }
+
+	db, err := OpenVulnDB(context.Background(), withAuth("s3cret-token"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := CheckVulns(context.Background(), db, []module.Version{modV("example.com/b", "v1.0.0")}, VulnOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.Database, "s3cret") || !strings.Contains(r.Database, "ci:") {
+		t.Errorf("report database %q: want the user without the password", r.Database)
+	}
+
+	_, err = OpenVulnDB(context.Background(), withAuth("wrong-pass"), nil)
+	if !errors.Is(err, ErrVulnDB) || strings.Contains(err.Error(), "wrong-pass") || !strings.Contains(err.Error(), "401") {
+		t.Errorf("wrong credentials: %v; want ErrVulnDB naming the 401, without the password", err)
 	}
 }

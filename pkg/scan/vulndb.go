@@ -12,13 +12,16 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/govm-dev/govm/pkg/httperr"
 )
 
 // VulnDB is a Go vulnerability database in the layout of vuln.go.dev:
 // index/db.json (modification time), index/modules.json (which entries
 // name which module) and ID/<id>.json (one OSV entry each).
 type VulnDB struct {
-	// Location is what the database was opened from.
+	// Location is what the database was opened from, without the password
+	// of a URL that has one: it is printed in reports.
 	Location string
 	// Modified is when the database was last changed, from index/db.json.
 	Modified time.Time
@@ -40,7 +43,7 @@ const maxVulnFileBytes = 64 << 20
 // is read at once: a missing or malformed database is an error wrapping
 // ErrVulnDB, never an empty result.
 func OpenVulnDB(ctx context.Context, loc string, client *http.Client) (*VulnDB, error) {
-	db := &VulnDB{Location: loc, entries: map[string]*OSVEntry{}}
+	db := &VulnDB{Location: httperr.Redact(loc), entries: map[string]*OSVEntry{}}
 	switch {
 	case strings.HasPrefix(loc, "http://") || strings.HasPrefix(loc, "https://"):
 		if client == nil {
@@ -66,7 +69,7 @@ func OpenVulnDB(ctx context.Context, loc string, client *http.Client) (*VulnDB, 
 	}
 	if err := db.loadIndex(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open vulnerability database %s: %w: %v", loc, ErrVulnDB, err)
+		return nil, fmt.Errorf("open vulnerability database %s: %w: %v", db.Location, ErrVulnDB, err)
 	}
 	return db, nil
 }
@@ -121,7 +124,8 @@ func httpGet(ctx context.Context, client *http.Client, url string) ([]byte, erro
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+		// StatusError hides a password in the URL and says what to do.
+		return nil, &httperr.StatusError{URL: url, Code: resp.StatusCode}
 	}
 	return readBounded(resp.Body, url)
 }
