@@ -21,6 +21,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/homeperm"
 	"github.com/govm-dev/govm/internal/policy"
 )
@@ -329,13 +330,11 @@ func DefaultUserFile(getenv func(string) string) string {
 
 // FixedMachineFile is where the administrator's config file lives:
 // %ProgramData%\govm\config.yaml on Windows, /etc/govm/config.yaml elsewhere.
-func FixedMachineFile(getenv func(string) string) string {
+// No variable moves it: on Windows the folder is the one the system records
+// (home.ProgramData), not the ProgramData variable a user can set.
+func FixedMachineFile() string {
 	if runtime.GOOS == "windows" {
-		d := getenv("ProgramData")
-		if d == "" {
-			d = `C:\ProgramData`
-		}
-		return filepath.Join(d, "govm", "config.yaml")
+		return filepath.Join(home.ProgramData(), "govm", "config.yaml")
 	}
 	return "/etc/govm/config.yaml"
 }
@@ -346,7 +345,12 @@ func FixedMachineFile(getenv func(string) string) string {
 // Load ignores as untrusted still rules the variable out: the variable is
 // for tests and unusual layouts, not a way around a broken file.
 func MachineFile(getenv func(string) string) string {
-	fixed := FixedMachineFile(getenv)
+	return machineFileAt(FixedMachineFile(), getenv)
+}
+
+// machineFileAt is MachineFile with the fixed path given, so tests can put
+// a file there.
+func machineFileAt(fixed string, getenv func(string) string) string {
 	if _, err := os.Stat(fixed); err == nil {
 		return fixed
 	}

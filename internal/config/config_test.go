@@ -121,14 +121,25 @@ func TestParseSize(t *testing.T) {
 func TestMachineFileCannotBeRedirectedWhenFixedExists(t *testing.T) {
 	// The fixed path is outside our control in tests; exercise the rule
 	// through MachineFile with a fixed path that does not exist here.
-	if _, err := os.Stat(FixedMachineFile(envOf(nil))); err == nil {
+	if _, err := os.Stat(FixedMachineFile()); err == nil {
 		t.Skip("this machine has a machine config file")
 	}
 	if got := MachineFile(envOf(map[string]string{"GOVM_MACHINE_CONFIG": "/tmp/x.yaml"})); got != "/tmp/x.yaml" {
 		t.Fatalf("MachineFile = %q", got)
 	}
-	if got := MachineFile(envOf(nil)); got != FixedMachineFile(envOf(nil)) {
+	if got := MachineFile(envOf(nil)); got != FixedMachineFile() {
 		t.Fatalf("MachineFile = %q", got)
+	}
+	// Where the fixed path holds a file, the variable cannot replace it,
+	// or any user could drop the administrator's policy.
+	dir := tempdir.New(t)
+	fixed := write(t, dir, "config.yaml", "policy:\n  allowed_versions: \"1.22\"\n")
+	mine := write(t, dir, "mine.yaml", "")
+	if got := machineFileAt(fixed, envOf(map[string]string{"GOVM_MACHINE_CONFIG": mine})); got != fixed {
+		t.Errorf("with a file at the fixed path, GOVM_MACHINE_CONFIG moved the machine file to %q", got)
+	}
+	if got := machineFileAt(filepath.Join(dir, "absent.yaml"), envOf(map[string]string{"GOVM_MACHINE_CONFIG": mine})); got != mine {
+		t.Errorf("with no file at the fixed path, MachineFile = %q, want GOVM_MACHINE_CONFIG's %q", got, mine)
 	}
 }
 

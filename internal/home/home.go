@@ -52,14 +52,15 @@ func System(getenv func(string) string) (Home, error) {
 		return New(d)
 	}
 	if runtime.GOOS == "windows" {
-		d := getenv("ProgramData")
-		if d == "" {
-			d = `C:\ProgramData`
-		}
-		return New(filepath.Join(d, "govm"))
+		return New(filepath.Join(programData(), "govm"))
 	}
 	return New("/opt/govm")
 }
+
+// ProgramData is the machine's ProgramData folder on Windows
+// (C:\ProgramData), as the system records it: not the ProgramData
+// variable, which any user can point elsewhere. It is "" on other systems.
+func ProgramData() string { return programData() }
 
 // New returns the Home rooted at dir, made absolute.
 func New(dir string) (Home, error) {
