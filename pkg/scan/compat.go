@@ -89,7 +89,7 @@ func CheckCompat(ctx context.Context, g *Graph, target goversion.Version, opts C
 	if target.IsZero() {
 		return nil, fmt.Errorf("compatibility check: no target Go version")
 	}
-	c := &Compat{Target: target.String(), RequiredGo: g.GoVersion, RequiredBy: modString(g.GoVersionFrom)}
+	c := &Compat{Target: target.String(), RequiredGo: g.GoVersion, RequiredBy: modString(g.GoVersionFrom), Blockers: []Blocker{}}
 	above := func(goLine string) bool { return goLineAbove(goLine, target) }
 	seen := map[module.Version]bool{}
 	for _, lm := range g.LoadedGoMods(ctx) {

@@ -96,7 +96,8 @@ func checkOutdated(ctx context.Context, mods []module.Version, opts OutdatedOpti
 	if err := eg.Wait(); err != nil {
 		return nil, err
 	}
-	var out []Outdated
+	// Not nil: an empty list says "checked, nothing found" (see Report).
+	out := []Outdated{}
 	for _, o := range results {
 		if o.Latest != "" || len(o.Retracted) > 0 || o.CurrentRetracted != "" || o.Deprecated != "" || o.Error != "" {
 			out = append(out, o)

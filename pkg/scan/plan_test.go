@@ -34,8 +34,8 @@ func TestCheckCompat(t *testing.T) {
 		blockers []Blocker
 		tcAbove  bool
 	}{
-		{target: "1.23.0", ok: true, tcAbove: true},
-		{target: "1.24", ok: true},
+		{target: "1.23.0", ok: true, tcAbove: true, blockers: []Blocker{}},
+		{target: "1.24", ok: true, blockers: []Blocker{}},
 		{target: "1.22.5", ok: false, tcAbove: true, blockers: []Blocker{
 			{Path: "example.com/a", Version: "v1.2.0", GoVersion: "1.23", Enforced: true, Selected: true,
 				Chain: []string{"example.com/main", "example.com/a@v1.2.0"},

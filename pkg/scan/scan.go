@@ -65,7 +65,7 @@ type Report struct {
 	RequiredGo string         `json:"required_go,omitempty"`
 	RequiredBy string         `json:"required_by,omitempty"`
 	Compat     *Compat        `json:"compat,omitempty"`
-	Outdated   []Outdated     `json:"outdated,omitempty"`
+	Outdated   []Outdated     `json:"outdated,omitzero"`
 	Vulns      *VulnReport    `json:"vulns,omitempty"`
 	Binaries   []BinaryReport `json:"binaries,omitempty"`
 	// Notes are things the scan skipped and why (offline mode).

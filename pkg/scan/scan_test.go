@@ -195,3 +195,45 @@ func TestScanNeedsSource(t *testing.T) {
 		t.Error("no error without a module source")
 	}
 }
+
+// The JSON tells "not checked" (field absent) from "checked, nothing found"
+// (empty list), as docs/scan.md promises: a fleet dashboard must not read a
+// skipped check as a clean one.
+func TestJSONCheckedVersusNotChecked(t *testing.T) {
+	root := tempdir.New(t)
+	writeTree(t, root, map[string][]byte{"solo/go.mod": []byte("module example.com/solo\n\ngo 1.21\n")})
+	proxy := newFakeProxy(t, nil)
+	jsonOf := func(opts Options) map[string]any {
+		t.Helper()
+		opts.Dir, opts.Source = filepath.Join(root, "solo"), proxySource(t, proxy.URL)
+		r, err := Scan(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := WriteJSON(&buf, []*Report{r}); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct{ Reports []map[string]any }
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc.Reports[0]
+	}
+
+	checked := jsonOf(Options{Target: goversion.MustParse("1.24.0"), Outdated: true})
+	if o, ok := checked["outdated"].([]any); !ok || len(o) != 0 {
+		t.Errorf("outdated checked, nothing found: %#v, want []", checked["outdated"])
+	}
+	compat, _ := checked["compat"].(map[string]any)
+	if b, ok := compat["blockers"].([]any); !ok || len(b) != 0 {
+		t.Errorf("compat checked, no blockers: %#v, want []", compat["blockers"])
+	}
+
+	skipped := jsonOf(Options{})
+	for _, k := range []string{"outdated", "compat", "vulns"} {
+		if v, ok := skipped[k]; ok {
+			t.Errorf("%s not checked, but the JSON has %#v", k, v)
+		}
+	}
+}
