@@ -226,6 +226,18 @@ func (a *app) home() (home.Home, error) {
 	return home.Default(a.env.Getenv)
 }
 
+// homeWithoutConfig is the home named by --home or GOVM_HOME, else the
+// per-user default: what status reports on when the config cannot be read.
+func (a *app) homeWithoutConfig() (home.Home, error) {
+	if a.flags.home != "" {
+		return home.New(a.flags.home)
+	}
+	if d := a.env.Getenv("GOVM_HOME"); d != "" {
+		return home.New(d)
+	}
+	return home.Default(a.env.Getenv)
+}
+
 // machineWideAdmin reports whether this invocation acts on the machine-wide
 // home without --system: the machine config sets machine_wide, the process
 // has administrator rights, and no home was named (flag, GOVM_HOME, config).

@@ -14,6 +14,7 @@ import (
 
 	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/buildinfo"
+	"github.com/govm-dev/govm/internal/config"
 	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/pathenv"
 	"github.com/govm-dev/govm/internal/state"
@@ -97,11 +98,16 @@ func (a *app) runStatus(ctx context.Context) error {
 }
 
 func (a *app) gatherStatus(ctx context.Context) (statusReport, error) {
-	cfg, err := a.config()
-	if err != nil {
-		return statusReport{}, err
-	}
+	// A broken config file is a finding, not a reason to print nothing:
+	// fleet tools collect this document from every host, and the host with
+	// the bad file is the one they must see. The rest is gathered from the
+	// home named without the config (flag, GOVM_HOME, default), no policy.
+	cfg, cfgErr := a.config()
 	h, err := a.home()
+	if cfgErr != nil {
+		cfg = config.Config{}
+		h, err = a.homeWithoutConfig()
+	}
 	if err != nil {
 		return statusReport{}, err
 	}
@@ -118,6 +124,9 @@ func (a *app) gatherStatus(ctx context.Context) (statusReport, error) {
 		rep.PolicyFile = cfg.Policy.File
 	}
 	problem := func(format string, args ...any) { rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...)) }
+	if cfgErr != nil {
+		problem("the configuration cannot be read, so no policy or setting of it applies: %v; check it with 'govm config validate FILE'", cfgErr)
+	}
 	if cfg.MachineIgnored != nil {
 		problem("%v", cfg.MachineIgnored)
 	}
