@@ -55,10 +55,11 @@ platform's archive does not exist.`,
   govm self update --version 1.2.0 --force     # move to a given release, even an older one
   govm self update --from \\fileserver\mirror\govm`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runSelfUpdate(cmd.Context(), o)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.logged(cmd, args, func(rec *opRecord) error { return a.runSelfUpdate(cmd.Context(), o, rec) })
 		},
 	}
+	a.addLogFlag(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&o.check, "check", false, "only report whether a newer release exists")
 	f.BoolVar(&o.force, "force", false, "install the release even when it is not newer")
@@ -75,7 +76,11 @@ type selfUpdateResult struct {
 	Updated bool   `json:"updated"`
 }
 
-func (a *app) runSelfUpdate(ctx context.Context, o selfUpdateOptions) error {
+// runSelfUpdate replaces govm; rec gets the log line's source and hash. A
+// check, or a run that finds nothing newer, changes nothing and is not
+// logged; an attempt that fails is.
+func (a *app) runSelfUpdate(ctx context.Context, o selfUpdateOptions, rec *opRecord) error {
+	rec.noop = o.check
 	base, err := a.selfUpdateBase(o.from)
 	if err != nil {
 		return err
@@ -94,7 +99,9 @@ func (a *app) runSelfUpdate(ctx context.Context, o selfUpdateOptions) error {
 		return err
 	}
 	res := selfUpdateResult{Update: u}
-	if !o.check && (u.Newer || o.force) {
+	rec.noop = o.check || !(u.Newer || o.force)
+	rec.source, rec.hash = u.URL, "sha256:"+u.SHA256
+	if !rec.noop {
 		exe := o.binary
 		if exe == "" {
 			if exe, err = os.Executable(); err != nil {
