@@ -20,6 +20,7 @@ import (
 	"github.com/govm-dev/govm/internal/testutil/fakegodev"
 	"github.com/govm-dev/govm/internal/testutil/fakeproxy"
 	"github.com/govm-dev/govm/internal/testutil/faketoolchain"
+	"github.com/govm-dev/govm/internal/testutil/gobinary"
 	"github.com/govm-dev/govm/pkg/release"
 )
 
@@ -159,6 +160,7 @@ func TestScripts(t *testing.T) {
 			"mtime":    cmdMtime,
 			"ranges":   cmdRanges,
 			"proxymod": cmdProxyMod,
+			"gobinary": cmdGoBinary,
 		},
 	})
 }
@@ -296,6 +298,33 @@ func cmdProxyMod(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: proxymod PATH VERSION GOMODFILE")
 	}
 	scriptServers(ts).proxy.AddModule(args[0], args[1], []byte(ts.ReadFile(args[2])))
+}
+
+// cmdGoBinary builds, with the real go command and a file:// proxy, a Go
+// executable FILE that links in the given module versions, and publishes
+// their go.mod files on the fake proxy, where a deployed binary's
+// dependencies are: gobinary FILE PATH@VERSION[:GOLINE]...
+// The module cache of the build is FILE.build/modcache.
+func cmdGoBinary(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: gobinary FILE PATH@VERSION[:GOLINE]...")
+	}
+	var mods []gobinary.Module
+	for _, a := range args[1:] {
+		pv, goLine, _ := strings.Cut(a, ":")
+		p, v, ok := strings.Cut(pv, "@")
+		if !ok {
+			ts.Fatalf("gobinary: %q is not PATH@VERSION[:GOLINE]", a)
+		}
+		mods = append(mods, gobinary.Module{Path: p, Version: v, Go: goLine})
+	}
+	file := ts.MkAbs(args[0])
+	exe, err := gobinary.BuildIn(file+".build", mods...)
+	ts.Check(err)
+	ts.Check(os.Rename(exe, file))
+	for _, m := range mods {
+		scriptServers(ts).proxy.AddModule(m.Path, m.Version, m.GoMod())
+	}
 }
 
 // cmdStatus runs a program and asserts its exit code: status N PROG ARGS...

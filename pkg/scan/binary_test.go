@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -8,9 +9,15 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"sort"
+	"strings"
 	"testing"
 
+	"golang.org/x/mod/module"
+
+	"github.com/govm-dev/govm/internal/testutil/gobinary"
 	"github.com/govm-dev/govm/internal/testutil/tempdir"
+	"github.com/govm-dev/govm/pkg/goversion"
 )
 
 // buildTinyBinary builds, offline, a main module that depends on a module
@@ -85,5 +92,184 @@ func TestBinaryModuleVersionsFollowReplacements(t *testing.T) {
 	got := b.ModuleVersions()
 	if len(got) != 2 || got[0] != modV("a", "v1.0.0") || got[1] != modV("fork/b", "v1.1.0") {
 		t.Errorf("ModuleVersions = %v", got)
+	}
+}
+
+// deployedModules are what the binary of the tests below links in: a
+// dependency whose go line is above 1.21, one below it, and a module
+// replaced by a fork at a version (whose code, not the original's, is in
+// the binary).
+var deployedModules = []gobinary.Module{
+	{Path: "example.com/dep", Version: "v1.2.0", Go: "1.23"},
+	{Path: "example.com/util", Version: "v1.0.0", Go: "1.20"},
+	{Path: "example.com/orig", Version: "v1.0.0", Go: "1.20", Replace: &gobinary.Module{Path: "example.com/fork", Version: "v1.0.1", Go: "1.22"}},
+}
+
+// deployedProxy serves the go.mod files of deployedModules plus older
+// releases whose go lines fit 1.21.
+func deployedProxy(t *testing.T) *fakeProxy {
+	t.Helper()
+	mods := map[module.Version][]byte{}
+	add := func(m gobinary.Module) { mods[modV(m.Path, m.Version)] = m.GoMod() }
+	for _, m := range deployedModules {
+		add(m)
+		if m.Replace != nil {
+			add(*m.Replace)
+		}
+	}
+	add(gobinary.Module{Path: "example.com/dep", Version: "v1.1.0", Go: "1.20"})
+	add(gobinary.Module{Path: "example.com/fork", Version: "v1.0.0", Go: "1.21"})
+	return newFakeProxy(t, mods)
+}
+
+func TestScanBinaryRecordsModuleVersions(t *testing.T) {
+	b, err := ScanBinary(gobinary.Build(t, deployedModules...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Main.Path != gobinary.MainPath {
+		t.Errorf("Main = %+v", b.Main)
+	}
+	byPath := map[string]BinaryModule{}
+	for _, m := range b.Modules {
+		byPath[m.Path] = m
+	}
+	if dep := byPath["example.com/dep"]; dep.Version != "v1.2.0" || !strings.HasPrefix(dep.Sum, "h1:") || dep.Replace != nil {
+		t.Errorf("example.com/dep = %+v, want v1.2.0 with its h1: sum", dep)
+	}
+	if orig := byPath["example.com/orig"]; orig.Replace == nil || orig.Replace.Path != "example.com/fork" || orig.Replace.Version != "v1.0.1" || !strings.HasPrefix(orig.Replace.Sum, "h1:") {
+		t.Errorf("example.com/orig = %+v, want replaced by example.com/fork v1.0.1", orig)
+	}
+	want := []module.Version{modV("example.com/dep", "v1.2.0"), modV("example.com/fork", "v1.0.1"), modV("example.com/util", "v1.0.0")}
+	got := b.ModuleVersions()
+	sortModules(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ModuleVersions = %v, want %v", got, want)
+	}
+}
+
+// A deployed binary is checked as it would be rebuilt with the target:
+// every module version linked in is loaded, so each go line above the
+// target blocks, with the newest version that fits, and the verdict says so.
+func TestScanBinaryBlockersAgainstTarget(t *testing.T) {
+	exe := gobinary.Build(t, deployedModules...)
+	proxy := deployedProxy(t)
+	r, err := Scan(context.Background(), Options{Source: proxySource(t, proxy.URL), Binaries: []string{exe}, Target: goversion.MustParse("1.21")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Binaries) != 1 {
+		t.Fatalf("binary reports: %+v", r.Binaries)
+	}
+	br := r.Binaries[0]
+	if br.BuiltBelowTarget {
+		t.Errorf("built with %s, reported as older than go1.21", br.Binary.GoVersion)
+	}
+	want := []Blocker{
+		{Path: "example.com/dep", Version: "v1.2.0", GoVersion: "1.23", Enforced: true, Selected: true,
+			Chain: []string{gobinary.MainPath, "example.com/dep@v1.2.0"}, Fix: &Fix{Version: "v1.1.0", GoVersion: "1.20", Downgrade: true}},
+		{Path: "example.com/fork", Version: "v1.0.1", GoVersion: "1.22", Enforced: true, Selected: true,
+			Chain: []string{gobinary.MainPath, "example.com/fork@v1.0.1"}, Fix: &Fix{Version: "v1.0.0", GoVersion: "1.21", Downgrade: true}},
+	}
+	sort.Slice(br.Blockers, func(i, j int) bool { return br.Blockers[i].Path < br.Blockers[j].Path })
+	if !reflect.DeepEqual(br.Blockers, want) {
+		t.Errorf("blockers:\n got %+v\nwant %+v", br.Blockers, want)
+	}
+	if fail, reasons := ShouldFail([]*Report{r}, []FailOn{FailOnBlockers}); !fail || len(reasons) != 1 || reasons[0] != "blockers: 2" {
+		t.Errorf("--fail-on blockers = %v %q, want blockers: 2", fail, reasons)
+	}
+	var table strings.Builder
+	if err := WriteTable(&table, []*Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "can move to go1.21: no, 2 blockers") {
+		t.Errorf("table verdict does not name the blockers:\n%s", table.String())
+	}
+
+	// At a target every go line fits, nothing blocks and the verdict is yes.
+	r, err = Scan(context.Background(), Options{Source: proxySource(t, proxy.URL), Binaries: []string{exe}, Target: goversion.MustParse("1.23")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table.Reset()
+	if err := WriteTable(&table, []*Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Binaries[0].Blockers) != 0 || !strings.Contains(table.String(), "can move to go1.23: yes") {
+		t.Errorf("at go1.23: blockers %+v\n%s", r.Binaries[0].Blockers, table.String())
+	}
+}
+
+// Offline, the module cache of the machine that built the binary is
+// enough to find the blockers; fitting versions need version lists and
+// are left out.
+func TestScanBinaryBlockersOffline(t *testing.T) {
+	exe := gobinary.Build(t, deployedModules...)
+	r, err := Scan(context.Background(), Options{Source: ModCacheSource{Dir: gobinary.ModCache(exe)}, Offline: true, Binaries: []string{exe}, Target: goversion.MustParse("1.21")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range r.Binaries[0].Blockers {
+		if b.Fix != nil {
+			t.Errorf("offline blocker %s has a fix %+v", b.Path, b.Fix)
+		}
+		got = append(got, b.Path+"@"+b.Version+" go "+b.GoVersion)
+	}
+	sort.Strings(got)
+	if want := []string{"example.com/dep@v1.2.0 go 1.23", "example.com/fork@v1.0.1 go 1.22"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("offline blockers %q, want %q", got, want)
+	}
+}
+
+// Vulnerabilities are matched against the module versions linked in: the
+// replacement's version rather than the module it replaces.
+func TestScanBinaryModuleVulns(t *testing.T) {
+	exe := gobinary.Build(t, deployedModules...)
+	entry := func(id, path, introduced, fixed string) string {
+		events := `{"introduced":"` + introduced + `"}`
+		if fixed != "" {
+			events += `,{"fixed":"` + fixed + `"}`
+		}
+		return `{"id":"` + id + `","modified":"2024-01-01T00:00:00Z","summary":"` + id + ` summary",
+ "affected":[{"package":{"name":"` + path + `","ecosystem":"Go"},"ranges":[{"type":"SEMVER","events":[` + events + `]}]}]}`
+	}
+	db, err := OpenVulnDB(context.Background(), writeVulnDir(t, map[string]string{
+		"index/db.json": `{"modified":"2024-05-06T07:08:09Z"}`,
+		"index/modules.json": `[{"path":"example.com/dep","vulns":[{"id":"GO-2024-0101"}]},
+ {"path":"example.com/util","vulns":[{"id":"GO-2024-0102"}]},
+ {"path":"example.com/orig","vulns":[{"id":"GO-2024-0103"}]},
+ {"path":"example.com/fork","vulns":[{"id":"GO-2024-0104"}]}]`,
+		"ID/GO-2024-0101.json": entry("GO-2024-0101", "example.com/dep", "0", "1.2.1"),
+		"ID/GO-2024-0102.json": entry("GO-2024-0102", "example.com/util", "1.1.0", ""),
+		"ID/GO-2024-0103.json": entry("GO-2024-0103", "example.com/orig", "0", ""),
+		"ID/GO-2024-0104.json": entry("GO-2024-0104", "example.com/fork", "1.0.0", "1.0.2"),
+	}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, err := Scan(context.Background(), Options{Source: proxySource(t, deployedProxy(t).URL), Binaries: []string{exe}, VulnDB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := r.Binaries[0].Vulns
+	if v == nil {
+		t.Fatal("no vulnerability report for the binary")
+	}
+	var got []string
+	for _, m := range v.Modules {
+		got = append(got, m.ID+" "+m.Module+"@"+m.Version+" fixed "+m.Fixed)
+	}
+	sort.Strings(got)
+	want := []string{"GO-2024-0101 example.com/dep@v1.2.0 fixed v1.2.1", "GO-2024-0104 example.com/fork@v1.0.1 fixed v1.0.2"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("binary module vulnerabilities %q, want %q", got, want)
+	}
+	if v.Current != runtime.Version() {
+		t.Errorf("Go release checked = %q, want the one that built the binary, %s", v.Current, runtime.Version())
+	}
+	if fail, reasons := ShouldFail([]*Report{r}, []FailOn{FailOnVulns}); !fail || reasons[0] != "vulns: 2" {
+		t.Errorf("--fail-on vulns = %v %q, want vulns: 2", fail, reasons)
 	}
 }

@@ -87,20 +87,25 @@ func viewOf(r *Report) reportView {
 // verdict is the line a planner reads first.
 func verdict(r *Report) string {
 	var parts []string
+	target, n := "", 0
 	if c := r.Compat; c != nil {
-		n := enforcedCount(c.Blockers)
-		for _, b := range r.Binaries {
-			n += enforcedCount(b.Blockers)
-		}
-		switch {
-		case n == 0:
-			parts = append(parts, fmt.Sprintf("can move to %s: yes", c.Target))
-		case n == 1:
-			parts = append(parts, fmt.Sprintf("can move to %s: no, 1 blocker", c.Target))
-		default:
-			parts = append(parts, fmt.Sprintf("can move to %s: no, %d blockers", c.Target, n))
-		}
-	} else if len(r.Binaries) > 0 && r.Dir == "" {
+		target, n = c.Target, enforcedCount(c.Blockers)
+	} else if !r.binaryTarget.IsZero() {
+		target = r.binaryTarget.String()
+	}
+	for _, b := range r.Binaries {
+		n += enforcedCount(b.Blockers)
+	}
+	switch {
+	case target == "":
+	case n == 0:
+		parts = append(parts, fmt.Sprintf("can move to %s: yes", target))
+	case n == 1:
+		parts = append(parts, fmt.Sprintf("can move to %s: no, 1 blocker", target))
+	default:
+		parts = append(parts, fmt.Sprintf("can move to %s: no, %d blockers", target, n))
+	}
+	if len(r.Binaries) > 0 && r.Dir == "" {
 		parts = append(parts, fmt.Sprintf("%d binaries checked", len(r.Binaries)))
 	}
 	if r.RequiredGo != "" {

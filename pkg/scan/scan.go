@@ -73,6 +73,10 @@ type Report struct {
 
 	// Graph is the module graph behind the report, for WriteCycloneDX.
 	Graph *Graph `json:"-"`
+	// binaryTarget is the release Binaries were checked against: a report
+	// of binaries alone has no Compat to carry it, and its verdict still
+	// answers whether they can move.
+	binaryTarget goversion.Version
 }
 
 // BinaryReport is what a scan found for one deployed executable.
@@ -108,6 +112,9 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 		if err := scanModule(ctx, r, src, fixSrc, opts); err != nil {
 			return nil, err
 		}
+	}
+	if len(opts.Binaries) > 0 {
+		r.binaryTarget = opts.Target
 	}
 	for _, file := range opts.Binaries {
 		br, err := scanBinary(ctx, file, src, fixSrc, opts)
