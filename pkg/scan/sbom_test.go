@@ -27,10 +27,10 @@ func TestPURL(t *testing.T) {
 	}
 }
 
-// TestCycloneDXShape checks what a consumer relies on: the required
-// top-level fields, unique bom-refs, every dependency ref and dependsOn
-// pointing at a declared component, and the go.sum hash carried through.
-func TestCycloneDXShape(t *testing.T) {
+// diamondSBOM is the SBOM of the diamond graph with a go.sum, and the
+// go.mod hash of example.com/a v1.0.0 it records.
+func diamondSBOM(t *testing.T) (sbom *bytes.Buffer, goModHash string, modules int) {
+	t.Helper()
 	fx := loadFixture(t, "../../testdata/scan/graph/diamond.txtar")
 	root := tempdir.New(t)
 	h, err := HashGoMod(fx.mods[modV("example.com/a", "v1.0.0")])
@@ -44,10 +44,18 @@ func TestCycloneDXShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := WriteCycloneDX(&buf, g, SBOMOptions{ToolVersion: "v0.1.0", Now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}); err != nil {
+	buf := &bytes.Buffer{}
+	if err := WriteCycloneDX(buf, g, SBOMOptions{ToolVersion: "v0.1.0", Now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
+	return buf, h, len(g.Modules)
+}
+
+// TestCycloneDXShape checks what a consumer relies on: the required
+// top-level fields, unique bom-refs, every dependency ref and dependsOn
+// pointing at a declared component, and the go.sum hash carried through.
+func TestCycloneDXShape(t *testing.T) {
+	buf, h, modules := diamondSBOM(t)
 	var bom cdxBOM
 	if err := json.Unmarshal(buf.Bytes(), &bom); err != nil {
 		t.Fatalf("SBOM is not JSON: %v", err)
@@ -71,8 +79,8 @@ func TestCycloneDXShape(t *testing.T) {
 		}
 		refs[c.BOMRef] = true
 	}
-	if len(bom.Components) != len(g.Modules)-1 {
-		t.Errorf("%d components for %d modules", len(bom.Components), len(g.Modules))
+	if len(bom.Components) != modules-1 {
+		t.Errorf("%d components for %d modules", len(bom.Components), modules)
 	}
 	for _, d := range bom.Dependencies {
 		if !refs[d.Ref] {
