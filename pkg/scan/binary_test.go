@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -197,6 +198,14 @@ func TestScanBinaryBlockersAgainstTarget(t *testing.T) {
 	}
 	if len(r.Binaries[0].Blockers) != 0 || !strings.Contains(table.String(), "can move to go1.23: yes") {
 		t.Errorf("at go1.23: blockers %+v\n%s", r.Binaries[0].Blockers, table.String())
+	}
+	// Checked and clean reads "blockers": [], not a missing field.
+	var js bytes.Buffer
+	if err := WriteJSON(&js, []*Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"blockers": []`) {
+		t.Errorf("JSON at go1.23 does not say \"blockers\": []:\n%s", js.String())
 	}
 }
 

@@ -84,7 +84,8 @@ type BinaryReport struct {
 	Binary *Binary `json:"binary"`
 	// Blockers are linked-in module versions whose go line is above the
 	// target: rebuilding the binary with the target would refuse them.
-	Blockers []Blocker `json:"blockers,omitempty"`
+	// Nil when no target was given; empty when none blocks it.
+	Blockers []Blocker `json:"blockers,omitzero"`
 	// BuiltBelowTarget: the binary was built with an older Go than the target.
 	BuiltBelowTarget bool        `json:"built_below_target,omitempty"`
 	Vulns            *VulnReport `json:"vulns,omitempty"`
@@ -244,7 +245,7 @@ func scanBinary(ctx context.Context, file string, src, fixSrc ModSource, opts Op
 // Each provides packages to the build, so the go command loads its go.mod
 // and enforces its go line when the binary is rebuilt.
 func binaryBlockers(ctx context.Context, b *Binary, src ModSource, target goversion.Version) []Blocker {
-	var out []Blocker
+	out := []Blocker{} // checked: empty, not nil (see Report)
 	for _, m := range b.ModuleVersions() {
 		bl := Blocker{Path: m.Path, Version: m.Version, Enforced: true, Selected: true,
 			Chain: []string{modString(module.Version{Path: b.Main.Path}), modString(m)}}
