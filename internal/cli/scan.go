@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -174,10 +176,14 @@ func (a *app) runScan(ctx context.Context, o scanOptions) error {
 		opts.Dir = d
 		opts.Current = a.scanCurrent(d)
 		opts.Vendor = o.offline && hasVendor(d)
-		if a.io.ErrTerminal {
-			a.io.Infof("govm: scanning %s", d)
+		var line *scanProgress
+		if a.io.ErrTerminal && !a.io.Quiet {
+			line = &scanProgress{w: a.io.Err, dir: d}
+			line.draw()
+			opts.Progress = line.update
 		}
 		r, err := scan.Scan(ctx, opts)
+		line.finish()
 		if err != nil {
 			return scanError(err, o.offline, modCache)
 		}
@@ -342,4 +348,67 @@ func scanError(err error, offline bool, modCache string) error {
 		return fmt.Errorf("%w; --offline reads only the module cache and vendor/modules.txt, and %s: run 'go mod download' in that module, or scan without --offline", err, where)
 	}
 	return err
+}
+
+// scanProgress is the status line a long scan keeps up to date on a
+// terminal's stderr: how many go.mod files and version lists it has
+// fetched, and how far the outdated check is. It redraws at most ten times
+// a second, and is erased before the report is printed.
+type scanProgress struct {
+	w   io.Writer
+	dir string
+
+	mu                sync.Mutex
+	fetched           int
+	outDone, outTotal int
+	last              time.Time
+	drawn             bool
+}
+
+// update takes one scan.Progress; it is called from many goroutines.
+func (p *scanProgress) update(ev scan.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch ev.Phase {
+	case "fetch":
+		p.fetched = max(p.fetched, ev.Done)
+	case "outdated":
+		p.outDone, p.outTotal = max(p.outDone, ev.Done), ev.Total
+	}
+	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
+		p.last = now
+		p.drawLocked()
+	}
+}
+
+// draw shows the line as it stands.
+func (p *scanProgress) draw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.drawLocked()
+}
+
+func (p *scanProgress) drawLocked() {
+	line := "govm: scanning " + p.dir
+	if p.fetched > 0 {
+		line += fmt.Sprintf(": %d fetched", p.fetched)
+	}
+	if p.outTotal > 0 {
+		line += fmt.Sprintf(", outdated %d/%d", p.outDone, p.outTotal)
+	}
+	fmt.Fprint(p.w, "\r\x1b[K"+line)
+	p.drawn = true
+}
+
+// finish erases the line; a nil scanProgress (no terminal) does nothing.
+func (p *scanProgress) finish() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
 }

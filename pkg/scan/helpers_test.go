@@ -113,6 +113,17 @@ func newFakeProxy(t testing.TB, mods map[module.Version][]byte) *fakeProxy {
 	return fp
 }
 
+// total is how many requests the proxy has answered.
+func (fp *fakeProxy) total() int {
+	fp.mu.Lock()
+	defer fp.mu.Unlock()
+	n := 0
+	for _, h := range fp.hits {
+		n += h
+	}
+	return n
+}
+
 // goListM runs the real `go list -m all` in dir against the fake proxy,
 // with nothing reaching the network. ok is false when the go command fails.
 // Workspace mode refuses -mod=mod, so workspace is true drops it.

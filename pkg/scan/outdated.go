@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -45,6 +46,8 @@ type OutdatedOptions struct {
 	// Concurrency bounds how many modules are checked at once; 0 means
 	// DefaultOutdatedConcurrency.
 	Concurrency int
+	// progress hears each module done (Scan's Options.Progress).
+	progress func(Progress)
 }
 
 // DefaultOutdatedConcurrency is how many modules the outdated check looks up
@@ -87,9 +90,13 @@ func checkOutdated(ctx context.Context, mods []module.Version, opts OutdatedOpti
 	results := make([]Outdated, len(mods))
 	eg, ctx := errgroup.WithContext(ctx)
 	eg.SetLimit(limit)
+	var done atomic.Int64
 	for i, m := range mods {
 		eg.Go(func() error {
 			results[i] = checkOne(ctx, src, m.Path, m.Version)
+			if opts.progress != nil {
+				opts.progress(Progress{Phase: "outdated", Done: int(done.Add(1)), Total: len(mods)})
+			}
 			return ctx.Err()
 		})
 	}

@@ -14,6 +14,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"golang.org/x/mod/module"
 
@@ -53,6 +54,19 @@ type Options struct {
 	OutdatedConcurrency int
 	// MaxCandidates bounds the versions fetched per blocker; 0 means 12.
 	MaxCandidates int
+	// Progress, when set, hears how far the scan has got, for a progress
+	// line on long scans. It is called from several goroutines at once
+	// and must be quick.
+	Progress func(Progress)
+}
+
+// Progress is one step of a Scan.
+type Progress struct {
+	// Phase is "fetch" (a go.mod file or version list was fetched from
+	// the source; Total is not known in advance) or "outdated" (one more
+	// module looked up for newer versions, Done of Total).
+	Phase       string
+	Done, Total int
 }
 
 // Report is the result of one Scan. See WriteJSON for the JSON schema.
@@ -103,6 +117,10 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 		return nil, fmt.Errorf("scan: no module source configured")
 	}
 	src := newCachedSource(opts.Source)
+	if opts.Progress != nil {
+		var fetched atomic.Int64
+		src.fetched = func() { opts.Progress(Progress{Phase: "fetch", Done: int(fetched.Add(1))}) }
+	}
 	var fixSrc ModSource = src
 	r := &Report{Dir: opts.Dir}
 	if opts.Offline {
@@ -135,7 +153,7 @@ func scanModule(ctx context.Context, r *Report, src, fixSrc ModSource, opts Opti
 		// The check needs only the selected versions, so it runs while
 		// the graph reads the go.mod files beyond the pruning horizon.
 		gopts.selected = func(list []module.Version, skip func(module.Version) bool) {
-			outdated.start(ctx, list, skip, OutdatedOptions{Source: fixSrc, Concurrency: opts.OutdatedConcurrency})
+			outdated.start(ctx, list, skip, OutdatedOptions{Source: fixSrc, Concurrency: opts.OutdatedConcurrency, progress: opts.Progress})
 		}
 		defer outdated.abandon()
 	}

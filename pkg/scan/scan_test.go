@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/govm-dev/govm/internal/testutil/tempdir"
@@ -235,5 +236,40 @@ func TestJSONCheckedVersusNotChecked(t *testing.T) {
 		if v, ok := skipped[k]; ok {
 			t.Errorf("%s not checked, but the JSON has %#v", k, v)
 		}
+	}
+}
+
+// Progress hears every request the scan makes and the outdated check's
+// progress up to its total, from many goroutines at once.
+func TestScanProgress(t *testing.T) {
+	fx := loadFixture(t, "../../testdata/scan/plan.txtar")
+	root := tempdir.New(t)
+	writeTree(t, root, fx.tree)
+	proxy := newFakeProxy(t, fx.mods)
+	var mu sync.Mutex
+	var fetches, outDone, outTotal int
+	_, err := Scan(context.Background(), Options{
+		Dir: filepath.Join(root, "main"), Source: proxySource(t, proxy.URL), Outdated: true,
+		Progress: func(p Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch p.Phase {
+			case "fetch":
+				fetches = max(fetches, p.Done)
+			case "outdated":
+				outDone, outTotal = max(outDone, p.Done), p.Total
+			default:
+				t.Errorf("unknown phase %q", p.Phase)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := proxy.total(); fetches != want {
+		t.Errorf("progress counted %d fetches; the proxy answered %d requests", fetches, want)
+	}
+	if outTotal == 0 || outDone != outTotal {
+		t.Errorf("outdated progress %d/%d, want it complete", outDone, outTotal)
 	}
 }

@@ -78,6 +78,16 @@ type cachedSource struct {
 	src ModSource
 	mod flight.Group[[2]string, []byte]
 	ver flight.Group[string, []string]
+	// fetched, when set, is called after each request to src (not for
+	// answers from the cache): Scan's progress.
+	fetched func()
+}
+
+// done reports one request to src.
+func (c *cachedSource) done() {
+	if c.fetched != nil {
+		c.fetched()
+	}
 }
 
 func newCachedSource(src ModSource) *cachedSource {
@@ -92,6 +102,7 @@ func newCachedSource(src ModSource) *cachedSource {
 // GoMod implements ModSource.
 func (c *cachedSource) GoMod(ctx context.Context, path, version string) ([]byte, error) {
 	return c.mod.Do(ctx, [2]string{path, version}, func(ctx context.Context) ([]byte, error) {
+		defer c.done()
 		return c.src.GoMod(ctx, path, version)
 	})
 }
@@ -101,6 +112,7 @@ func (c *cachedSource) GoMod(ctx context.Context, path, version string) ([]byte,
 // the same whichever hash it was checked against.
 func (c *cachedSource) GoModSum(ctx context.Context, path, version, goModH1 string) ([]byte, error) {
 	return c.mod.Do(ctx, [2]string{path, version}, func(ctx context.Context) ([]byte, error) {
+		defer c.done()
 		if ss, ok := c.src.(SumSource); ok {
 			return ss.GoModSum(ctx, path, version, goModH1)
 		}
@@ -111,6 +123,7 @@ func (c *cachedSource) GoModSum(ctx context.Context, path, version, goModH1 stri
 // Versions implements ModSource.
 func (c *cachedSource) Versions(ctx context.Context, path string) ([]string, error) {
 	return c.ver.Do(ctx, path, func(ctx context.Context) ([]string, error) {
+		defer c.done()
 		return c.src.Versions(ctx, path)
 	})
 }
