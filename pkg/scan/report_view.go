@@ -3,6 +3,7 @@ package scan
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // section is one block of a human-readable report, rendered as a text table
@@ -140,7 +141,7 @@ func vulnSections(where string, v *VulnReport) []section {
 	if v == nil {
 		return nil
 	}
-	head := fmt.Sprintf("database %s, modified %s", v.Database, v.Modified.UTC().Format("2006-01-02T15:04:05Z"))
+	head := fmt.Sprintf("database %s, modified %s (%s)", v.Database, v.Modified.UTC().Format("2006-01-02T15:04:05Z"), age(time.Since(v.Modified)))
 	s := section{title: "Module vulnerabilities" + where, header: []string{"ID", "MODULE", "VERSION", "FIXED", "SUMMARY"}, lines: []string{head}}
 	for _, m := range v.Modules {
 		s.rows = append(s.rows, []string{m.ID, m.Module, m.Version, dash(m.Fixed), dash(m.Summary)})
@@ -187,4 +188,22 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// age says how old the vulnerability database is, in the unit a reader
+// weighs it by: a database days or months old misses what was published
+// since, so the report says so next to its findings.
+func age(d time.Duration) string {
+	switch days := int(d.Hours() / 24); {
+	case d < 0:
+		return "in the future: check this machine's clock"
+	case d < time.Hour:
+		return "less than an hour old"
+	case days == 0:
+		return fmt.Sprintf("%d hours old", int(d.Hours()))
+	case days == 1:
+		return "1 day old"
+	default:
+		return fmt.Sprintf("%d days old", days)
+	}
 }
