@@ -107,7 +107,11 @@ func verdict(r *Report) string {
 		parts = append(parts, fmt.Sprintf("can move to %s: no, %d blockers", target, n))
 	}
 	if len(r.Binaries) > 0 && r.Dir == "" {
-		parts = append(parts, fmt.Sprintf("%d binaries checked", len(r.Binaries)))
+		what := "binaries"
+		if len(r.Binaries) == 1 {
+			what = "binary"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s checked", len(r.Binaries), what))
 	}
 	if r.RequiredGo != "" {
 		parts = append(parts, fmt.Sprintf("graph requires go %s (%s)", r.RequiredGo, r.RequiredBy))
