@@ -1,6 +1,7 @@
 // Command govm-shim is what `govm setup --shims` copies to go, gofmt and
 // go1.X.Y in govm's bin directory: it runs the toolchain pinned for the
-// working directory (the same decision as `govm current`).
+// working directory (the same decision as `govm current`), unless the
+// machine policy forbids that version (exit 5, as `govm use` would).
 //
 // govm itself can act as the shim too (it checks the name it was invoked
 // under), but every `go` command pays for a shim's start-up, and govm's

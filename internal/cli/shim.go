@@ -20,8 +20,9 @@ func (a *app) shimCommand() *cobra.Command {
 		Long: `Decide the toolchain exactly as the shim NAME does in the working directory
 and run it with ARGS. When the pinned version is not installed, install it
 first, unless auto_install is off (user config, GOVM_AUTO_INSTALL) or the
-machine policy sets shim_auto_install: false (exit 5). Shims call this on a
-miss; it is not meant to be typed.`,
+machine policy sets shim_auto_install: false (exit 5). A version the machine
+policy forbids does not run (exit 5), as through the shim itself. Shims call
+this on a miss; it is not meant to be typed.`,
 		Hidden: true,
 		Args:   cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -72,6 +73,15 @@ func (a *app) runShim(cmd *cobra.Command, name string, args []string) error {
 		d, err = shim.Decide(h, wd, exact, a.env.Getenv)
 	}
 	if err != nil {
+		return err
+	}
+	// The same check as the shim's own, for the same reason: a version the
+	// machine policy forbids does not run, however it was decided.
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	if err := shim.CheckVersion(&cfg.Policy, d); err != nil {
 		return err
 	}
 	return shim.Run(d, tool, args)

@@ -21,8 +21,7 @@ import (
 
 	"github.com/spf13/viper"
 
-	"github.com/govm-dev/govm/internal/home"
-	"github.com/govm-dev/govm/internal/homeperm"
+	"github.com/govm-dev/govm/internal/machinefile"
 	"github.com/govm-dev/govm/internal/policy"
 )
 
@@ -157,7 +156,7 @@ func Load(in Inputs) (Config, error) {
 		machine = MachineFile(getenv)
 	}
 	c.MachineFile = machine
-	if c.MachineIgnored = untrusted(machine, in.CheckTrust); c.MachineIgnored == nil {
+	if c.MachineIgnored = machinefile.Untrusted(machine, in.CheckTrust); c.MachineIgnored == nil {
 		if err := mergeFile(machine, false, values, c.Origins, &c.Policy); err != nil {
 			return Config{}, err
 		}
@@ -204,38 +203,8 @@ func Load(in Inputs) (Config, error) {
 }
 
 // UntrustedError is why Load ignored a machine config file: users who are
-// not administrators can change it, so it cannot speak for the
-// administrator. Where no administrator has written one, any user on
-// Windows may create %ProgramData%\govm\config.yaml; read as the machine
-// policy it could point every user's govm at that user's mirror, with
-// verification off.
-type UntrustedError struct {
-	File   string
-	Reason string
-}
-
-func (e *UntrustedError) Error() string {
-	return "ignoring the machine config " + e.File + ": users who are not administrators can change it (" + e.Reason + "); its settings and policy do not apply (see 'govm doctor GOVM-SYSTEM-PERMS')"
-}
-
-// untrusted checks an existing machine config file with check (or
-// homeperm.CheckFile); a missing one is nobody's, and errors reading it are
-// left to mergeFile.
-func untrusted(path string, check func(string) string) *UntrustedError {
-	if path == "" {
-		return nil
-	}
-	if _, err := os.Stat(path); err != nil {
-		return nil
-	}
-	if check == nil {
-		check = homeperm.CheckFile
-	}
-	if why := check(path); why != "" {
-		return &UntrustedError{File: path, Reason: why}
-	}
-	return nil
-}
+// not administrators can change it, so it cannot speak for the administrator.
+type UntrustedError = machinefile.UntrustedError
 
 // lookupEnv treats an empty variable as unset, as most tools do, so that
 // `GOVM_SOURCE= govm ...` falls back to the file.
@@ -265,19 +234,16 @@ func mergeFile(path string, mustExist bool, values, origins map[string]string, p
 	if err := v.ReadInConfig(); err != nil {
 		return fmt.Errorf("config file %s: %w", path, err)
 	}
-	if v.IsSet("policy") {
-		if pol == nil {
-			return fmt.Errorf("config file %s: a policy section is read only from the machine config file (%s)", path, "see 'govm config show'")
-		}
-		section, ok := v.Get("policy").(map[string]any)
-		if !ok {
-			return fmt.Errorf("config file %s: policy must be a section of keys", path)
-		}
-		p, err := policy.FromMap(path, section)
+	if pol != nil {
+		// The policy is read by the code the shims use, so that govm and
+		// every shim apply the same rules from the same file.
+		p, err := machinefile.ReadPolicy(path)
 		if err != nil {
 			return err
 		}
 		*pol = p
+	} else if v.IsSet("policy") {
+		return fmt.Errorf("config file %s: a policy section is read only from the machine config file (%s)", path, "see 'govm config show'")
 	}
 	for _, name := range v.AllKeys() {
 		if name == "policy" || strings.HasPrefix(name, "policy.") {
@@ -328,37 +294,14 @@ func DefaultUserFile(getenv func(string) string) string {
 	return filepath.Join(dir, "govm", "config.yaml")
 }
 
-// FixedMachineFile is where the administrator's config file lives:
-// %ProgramData%\govm\config.yaml on Windows, /etc/govm/config.yaml elsewhere.
-// No variable moves it: on Windows the folder is the one the system records
-// (home.ProgramData), not the ProgramData variable a user can set.
-func FixedMachineFile() string {
-	if runtime.GOOS == "windows" {
-		return filepath.Join(home.ProgramData(), "govm", "config.yaml")
-	}
-	return "/etc/govm/config.yaml"
-}
+// FixedMachineFile is where the administrator's config file lives (see
+// machinefile.Fixed).
+func FixedMachineFile() string { return machinefile.Fixed() }
 
-// MachineFile returns the machine config file in force. GOVM_MACHINE_CONFIG
-// may name another file only where the fixed path holds none, so no user can
-// replace the administrator's file by setting a variable. A fixed file that
-// Load ignores as untrusted still rules the variable out: the variable is
-// for tests and unusual layouts, not a way around a broken file.
-func MachineFile(getenv func(string) string) string {
-	return machineFileAt(FixedMachineFile(), getenv)
-}
-
-// machineFileAt is MachineFile with the fixed path given, so tests can put
-// a file there.
-func machineFileAt(fixed string, getenv func(string) string) string {
-	if _, err := os.Stat(fixed); err == nil {
-		return fixed
-	}
-	if p := getenv("GOVM_MACHINE_CONFIG"); p != "" {
-		return p
-	}
-	return fixed
-}
+// MachineFile returns the machine config file in force: GOVM_MACHINE_CONFIG
+// only where the fixed path holds none (see machinefile.Path, which the
+// shims use too).
+func MachineFile(getenv func(string) string) string { return machinefile.Path(getenv) }
 
 func parseBool(s string) (bool, error) {
 	b, err := strconv.ParseBool(strings.TrimSpace(s))

@@ -130,17 +130,8 @@ func TestMachineFileCannotBeRedirectedWhenFixedExists(t *testing.T) {
 	if got := MachineFile(envOf(nil)); got != FixedMachineFile() {
 		t.Fatalf("MachineFile = %q", got)
 	}
-	// Where the fixed path holds a file, the variable cannot replace it,
-	// or any user could drop the administrator's policy.
-	dir := tempdir.New(t)
-	fixed := write(t, dir, "config.yaml", "policy:\n  allowed_versions: \"1.22\"\n")
-	mine := write(t, dir, "mine.yaml", "")
-	if got := machineFileAt(fixed, envOf(map[string]string{"GOVM_MACHINE_CONFIG": mine})); got != fixed {
-		t.Errorf("with a file at the fixed path, GOVM_MACHINE_CONFIG moved the machine file to %q", got)
-	}
-	if got := machineFileAt(filepath.Join(dir, "absent.yaml"), envOf(map[string]string{"GOVM_MACHINE_CONFIG": mine})); got != mine {
-		t.Errorf("with no file at the fixed path, MachineFile = %q, want GOVM_MACHINE_CONFIG's %q", got, mine)
-	}
+	// With a file at the fixed path the variable cannot replace it: see
+	// TestLoad in internal/machinefile, which places one.
 }
 
 // machine_wide decides for every user, so only the machine file sets it:

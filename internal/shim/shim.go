@@ -4,8 +4,10 @@
 //
 // The decision is the same one `govm current` and `govm which` report: a
 // pin for the working directory (GOVM_GO_VERSION, .go-version,
-// .tool-versions, go.work, go.mod), else the global `current` link. The hot
-// path only stats and reads small files: no configuration, no network.
+// .tool-versions, go.work, go.mod), else the global `current` link; the
+// machine policy may then refuse it, as it refuses `govm use`. The hot path
+// only stats and reads small files: no user configuration, no network, and
+// the machine config file only where it exists.
 package shim
 
 import (
@@ -21,6 +23,8 @@ import (
 	"github.com/govm-dev/govm/internal/activate"
 	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/homeperm"
+	"github.com/govm-dev/govm/internal/machinefile"
+	"github.com/govm-dev/govm/internal/policy"
 	"github.com/govm-dev/govm/internal/proc"
 	"github.com/govm-dev/govm/pkg/goversion"
 	"github.com/govm-dev/govm/pkg/store"
@@ -283,7 +287,9 @@ func sameDir(a, b string) bool {
 
 // Main runs the shim: decides the toolchain and replaces this process with
 // it (a child process with forwarded exit code and Ctrl+C on Windows). It
-// returns an exit code only when it could not run the tool.
+// returns an exit code only when it could not run the tool: 5 when the
+// machine policy forbids the decided version, 2 when the machine config
+// file cannot be read or parsed, 1 otherwise.
 //
 // When a pin or a go1.X.Y name asks for a version that is not installed, the
 // shim hands over to govm (`govm shim NAME ARGS...`), which applies the
@@ -322,11 +328,44 @@ func Main(argv0 string, args []string) int {
 		fmt.Fprintf(os.Stderr, "govm shim (%s): %v\n", tool, err)
 		return 1
 	}
+	if err := allowed(d, os.Getenv); err != nil {
+		fmt.Fprintf(os.Stderr, "govm shim (%s): %v\n", tool, err)
+		if errors.Is(err, policy.ErrDenied) {
+			return 5
+		}
+		return 2
+	}
 	if err := Run(d, tool, args); err != nil {
 		fmt.Fprintf(os.Stderr, "govm shim: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// allowed reads the machine policy, exactly as govm would find, trust and
+// parse it (package machinefile), and refuses d when the policy forbids its
+// version. Where no machine file exists this costs one stat.
+//
+// A machine file that users other than administrators can change is
+// ignored without a word: the warning is govm's (every command, status,
+// doctor), while a shim's stderr belongs to the go command, whose output
+// tools such as gopls and IDEs read. A file that cannot be read or parsed is
+// an error: running a version it might forbid would be the silent failure
+// the policy exists to prevent, and govm itself refuses to run then too.
+func allowed(d Decision, getenv func(string) string) error {
+	m, err := machinefile.Load(getenv, nil)
+	if err != nil {
+		return fmt.Errorf("%w; shims run no toolchain until the machine config is fixed (check it with 'govm config validate %s')", err, m.File)
+	}
+	return CheckVersion(&m.Policy, d)
+}
+
+// CheckVersion asks policy p whether the decided toolchain may run, with
+// the message govm's use, exec and env give, plus what decided the version
+// (a pin, the current link, a go1.X.Y name), which is what a user must
+// change when it is refused.
+func CheckVersion(p *policy.Policy, d Decision) error {
+	return p.CheckVersion("run "+d.Version.String()+" ("+d.Reason+")", d.Version)
 }
 
 // Run replaces this process with tool ("go" or "gofmt") of the decided
