@@ -9,6 +9,7 @@
 package machinefile
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -179,9 +180,26 @@ func Decode(path string, data []byte) (map[string]any, error) {
 	var err error
 	switch ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), ".")); ext {
 	case "", "yaml", "yml":
-		err = yaml.Unmarshal(data, &doc)
+		var n yaml.Node
+		if err = yaml.Unmarshal(data, &n); err == nil {
+			var v any
+			if v, err = (&yamlWalk{budget: maxYAMLNodes}).value(&n); err == nil && v != nil {
+				m, ok := v.(map[string]any)
+				if !ok {
+					return nil, fmt.Errorf("config file %s: want a map of settings at the top, got %T", path, v)
+				}
+				doc = m
+			}
+		}
 	case "json":
-		err = json.Unmarshal(data, &doc)
+		// UseNumber keeps 1.20 as written; float64 would make it 1.2.
+		// Unmarshal first: it rejects trailing data, and says so plainly.
+		if err = json.Unmarshal(data, &doc); err == nil {
+			doc = map[string]any{}
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.UseNumber()
+			err = dec.Decode(&doc)
+		}
 	case "toml":
 		err = toml.Unmarshal(data, &doc)
 	default:
@@ -207,6 +225,86 @@ func Decode(path string, data []byte) (map[string]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// maxYAMLNodes bounds the nodes one config file may expand to: aliases
+// can nest ("billion laughs"), and a shim must not hang on a crafted file.
+// A real machine config has a few dozen.
+const maxYAMLNodes = 10000
+
+// yamlWalk converts a YAML node tree as yaml.Unmarshal into an any would,
+// except that a float keeps its text: YAML reads an unquoted 1.20 as the
+// number 1.2, and a policy that says allowed_versions: 1.20 means Go 1.20,
+// not Go 1.2. Mapping keys are their text too (1.22: x has the key "1.22").
+// Like yaml.Unmarshal it refuses an alias that contains itself and
+// excessive aliasing.
+type yamlWalk struct {
+	budget int
+	inside map[*yaml.Node]bool // aliased nodes being expanded
+}
+
+func (w *yamlWalk) value(n *yaml.Node) (any, error) {
+	if w.budget--; w.budget < 0 {
+		return nil, fmt.Errorf("line %d: the document expands to more than %d values (excessive aliasing)", n.Line, maxYAMLNodes)
+	}
+	switch n.Kind {
+	case 0: // an empty document
+		return nil, nil
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return w.value(n.Content[0])
+	case yaml.AliasNode:
+		if w.inside[n.Alias] {
+			return nil, fmt.Errorf("line %d: anchor %q contains itself", n.Line, n.Value)
+		}
+		if w.inside == nil {
+			w.inside = map[*yaml.Node]bool{}
+		}
+		w.inside[n.Alias] = true
+		defer delete(w.inside, n.Alias)
+		return w.value(n.Alias)
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!float" {
+			return n.Value, nil
+		}
+		var v any
+		err := n.Decode(&v)
+		return v, err
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := w.value(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+				// A merge or a complex key: decoded as plain YAML does,
+				// without the float rule, which is only about versions.
+				var v any
+				err := n.Decode(&v)
+				return v, err
+			}
+			if _, dup := out[k.Value]; dup {
+				return nil, fmt.Errorf("line %d: key %q appears twice", k.Line, k.Value)
+			}
+			v, err := w.value(val)
+			if err != nil {
+				return nil, err
+			}
+			out[k.Value] = v
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
 }
 
 // strictError marks what Decode refuses although viper, which govm used to

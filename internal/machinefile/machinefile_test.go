@@ -47,6 +47,9 @@ POLICY:
 		{"no extension is YAML", "config", "policy:\n  allowed_versions: \"1.22\"\n", "1.22|||false|", ""},
 		{"extension in capitals", "CONFIG.YAML", "policy:\n  sources: godev\n", "||godev|false|", ""},
 		{"a YAML number is its text", "config.yaml", "policy:\n  allowed_versions: 1.22\n", "1.22|||false|", ""},
+		{"trailing zeros kept (Go 1.20, not 1.2)", "config.yaml", "policy:\n  allowed_versions: 1.20\n  blocked_versions:\n    - 1.10\n", "1.20|1.10:||false|", ""},
+		{"a JSON number is its text", "config.json", `{"policy": {"allowed_versions": 1.20}}`, "1.20|||false|", ""},
+		{"an anchor and alias", "config.yaml", "v: &v 1.20\npolicy:\n  allowed_versions: *v\n", "1.20|||false|", ""},
 		{"json", "config.json", `{"policy": {"allowed_versions": "1.22", "blocked_versions": [{"versions": "1.22.4", "reason": "r"}]}}`, "1.22|1.22.4:r||false|", ""},
 		{"toml", "config.toml", `
 source = "godev"
@@ -70,7 +73,11 @@ reason = "r"
 		{"malformed yaml", "config.yaml", "policy:\n  allowed_versions: \"1.22\n", "", "config file config.yaml: yaml:"},
 		{"malformed json", "config.json", `{"policy": `, "", "config file config.json: unexpected end of JSON input"},
 		{"malformed toml", "config.toml", "[policy\n", "", "config file config.toml: toml:"},
-		{"not a map", "config.yaml", "- policy\n", "", "config file config.yaml: yaml:"},
+		{"not a map", "config.yaml", "- policy\n", "", "config file config.yaml: want a map of settings at the top"},
+		{"a TOML float version", "config.toml", "[policy]\nallowed_versions = 1.20\n", "", "write it in quotes"},
+		{"an alias inside itself", "config.yaml", "a: &a [*a]\n", "", "contains itself"},
+		{"billion laughs", "config.yaml", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n", "", "excessive aliasing"},
+		{"a key twice", "config.yaml", "policy:\n  allowed_versions: \"1.22\"\n  allowed_versions: \"1.23\"\n", "", `key "allowed_versions" appears twice`},
 		{"unsupported type", "config.ini", "[policy]\n", "", `unsupported config type "ini"`},
 		{"dotted key in yaml", "config.yaml", "policy.allowed_versions: \"1.22\"\n", "", `key "policy.allowed_versions": write policy as a section`},
 		{"keys differing in case", "config.yaml", "policy:\n  allowed_versions: \"1.22\"\n  Allowed_Versions: \"1.23\"\n", "", `keys "Allowed_Versions" and "allowed_versions" differ only in case`},
@@ -259,6 +266,9 @@ func FuzzPolicyOf(f *testing.F) {
 		switch {
 		case err != nil && errors.As(err, &strict):
 			// Refused on purpose where viper guesses or drops.
+		case refErr != nil && strings.Contains(refErr.Error(), "is a number") && !strings.HasSuffix(file, ".toml"):
+			// Viper hands over 1.20 as the float 1.2, which FromMap
+			// refuses; YAML and JSON here keep the text, on purpose.
 		case (err != nil) != (refErr != nil):
 			t.Fatalf("%s %q: PolicyOf error %v, viper's %v", file, data, err, refErr)
 		case err == nil && !reflect.DeepEqual(mine, ref):

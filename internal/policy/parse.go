@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -58,9 +59,15 @@ func str(v any) (string, error) {
 	switch t := v.(type) {
 	case string:
 		return strings.TrimSpace(t), nil
-	case int, int64, float64:
-		// YAML reads 1.22 as a number; the version it meant is its text.
+	case json.Number:
+		// JSON's 1.20, as written (see machinefile.Decode).
+		return string(t), nil
+	case int, int64, uint64:
 		return fmt.Sprint(t), nil
+	case float64:
+		// Only TOML still hands over floats: its 1.20 has become 1.2, and
+		// guessing would turn Go 1.20 into Go 1.2.
+		return "", fmt.Errorf("%v is a number, and numbers lose trailing zeros (1.20 reads as 1.2); write it in quotes", t)
 	}
 	return "", fmt.Errorf("want a string, got %T", v)
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -141,15 +142,24 @@ func TestFromMapErrors(t *testing.T) {
 	}
 }
 
+// A version the decoder kept as written (json.Number; YAML floats arrive
+// as their text) is read as that text; a float, whose trailing zeros are
+// gone (1.20 is 1.2), is refused rather than read as another version.
 func TestNumbersReadAsVersions(t *testing.T) {
-	// YAML reads `allowed_versions: 1.22` as a float.
-	p := mustPolicy(t, map[string]any{"allowed_versions": 1.22, "sources": "mirror, file"})
-	v, _ := goversion.Parse("go1.22.5")
+	p := mustPolicy(t, map[string]any{"allowed_versions": json.Number("1.20"), "sources": "mirror, file"})
+	if p.Allowed != "1.20" {
+		t.Errorf("allowed %q, want 1.20 as written", p.Allowed)
+	}
+	v, _ := goversion.Parse("go1.20.5")
 	if err := p.CheckVersion("install", v); err != nil {
 		t.Fatal(err)
 	}
 	if len(p.Sources) != 2 {
 		t.Fatalf("sources %q, want mirror and file", p.Sources)
+	}
+	_, err := FromMap("f.toml", map[string]any{"allowed_versions": 1.2})
+	if err == nil || !strings.Contains(err.Error(), "write it in quotes") {
+		t.Errorf("a float version: %v, want a refusal asking for quotes", err)
 	}
 }
 
