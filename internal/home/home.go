@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 )
 
 // Home is the root of one govm data directory.
@@ -52,7 +53,7 @@ func System(getenv func(string) string) (Home, error) {
 		return New(d)
 	}
 	if runtime.GOOS == "windows" {
-		return New(filepath.Join(programData(), "govm"))
+		return New(filepath.Join(ProgramData(), "govm"))
 	}
 	return New("/opt/govm")
 }
@@ -60,7 +61,12 @@ func System(getenv func(string) string) (Home, error) {
 // ProgramData is the machine's ProgramData folder on Windows
 // (C:\ProgramData), as the system records it: not the ProgramData
 // variable, which any user can point elsewhere. It is "" on other systems.
-func ProgramData() string { return programData() }
+func ProgramData() string { return programDataOnce() }
+
+// programDataOnce reads the folder once per process: a shim asks for it
+// several times a run (machine config, machine-wide home), and it does not
+// move while a process runs.
+var programDataOnce = sync.OnceValue(programData)
 
 // New returns the Home rooted at dir, made absolute.
 func New(dir string) (Home, error) {

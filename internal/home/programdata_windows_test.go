@@ -19,7 +19,7 @@ func TestProgramDataIgnoresTheVariable(t *testing.T) {
 	mine := `C:\Users\mallory\mine`
 	t.Setenv("ProgramData", mine)
 	t.Setenv("SystemDrive", `Z:`)
-	if got := ProgramData(); got != want {
+	if got := programData(); got != want { // uncached: read again under the new variables
 		t.Errorf("with ProgramData=%s SystemDrive=Z:, ProgramData() = %q, want %q", mine, got, want)
 	}
 	sys, err := System(func(k string) string {
