@@ -357,6 +357,9 @@ func scanError(err error, offline bool, modCache string) error {
 type scanProgress struct {
 	w   io.Writer
 	dir string
+	// now is the clock (time.Now when nil), so tests decide what is
+	// within 100 ms.
+	now func() time.Time
 
 	mu                sync.Mutex
 	fetched           int
@@ -375,8 +378,12 @@ func (p *scanProgress) update(ev scan.Progress) {
 	case "outdated":
 		p.outDone, p.outTotal = max(p.outDone, ev.Done), ev.Total
 	}
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
-		p.last = now
+	now := time.Now
+	if p.now != nil {
+		now = p.now
+	}
+	if t := now(); t.Sub(p.last) >= 100*time.Millisecond {
+		p.last = t
 		p.drawLocked()
 	}
 }

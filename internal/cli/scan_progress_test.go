@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govm-dev/govm/pkg/scan"
 )
@@ -13,7 +14,8 @@ import (
 // the report that follows starts on a clean line.
 func TestScanProgressLine(t *testing.T) {
 	var buf bytes.Buffer
-	p := &scanProgress{w: &buf, dir: "./svc"}
+	clock := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	p := &scanProgress{w: &buf, dir: "./svc", now: func() time.Time { return clock }}
 	p.draw()
 	if buf.String() != "\r\x1b[Kgovm: scanning ./svc" {
 		t.Fatalf("first draw %q", buf.String())
@@ -30,9 +32,10 @@ func TestScanProgressLine(t *testing.T) {
 	if buf.Len() != 0 {
 		t.Errorf("redrawn within 100 ms: %q", buf.String())
 	}
-	p.draw()
-	if !strings.HasSuffix(buf.String(), ": 3 fetched, outdated 50/50") {
-		t.Errorf("line %q, want the latest counts", buf.String())
+	clock = clock.Add(100 * time.Millisecond)
+	p.update(scan.Progress{Phase: "fetch", Done: 4})
+	if !strings.HasSuffix(buf.String(), ": 4 fetched, outdated 50/50") {
+		t.Errorf("line %q after 100 ms, want the latest counts", buf.String())
 	}
 	buf.Reset()
 	p.finish()
