@@ -44,7 +44,7 @@ type State struct {
 // Load reads the state file; a missing file is an empty state. A corrupt
 // file is reported, never silently replaced: it holds the rollback target.
 func Load(path string) (State, error) {
-	b, err := os.ReadFile(path)
+	b, err := fsx.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return State{}, nil
 	}

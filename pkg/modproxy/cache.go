@@ -33,7 +33,7 @@ func (d DirCache) Get(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return os.ReadFile(p)
+	return fsx.ReadFile(p)
 }
 
 // Put implements Cache. The file is written under a temporary name and

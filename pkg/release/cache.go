@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/govm-dev/govm/internal/fsx"
 )
 
 // CachePolicy says when an IndexCache may use the network.
@@ -136,7 +138,7 @@ func (c *IndexCache) path(rawURL string) string {
 // load reads the entry of rawURL; ok is false when there is none or it is
 // unreadable, truncated, for another URL, or fails check.
 func (c *IndexCache) load(rawURL string, check func([]byte) error) (e cacheEntry, ok bool) {
-	data, err := os.ReadFile(c.path(rawURL))
+	data, err := fsx.ReadFile(c.path(rawURL))
 	if err != nil {
 		return cacheEntry{}, false
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/govm-dev/govm/internal/fsx"
@@ -93,7 +92,7 @@ func (r *Record) UnmarshalJSON(data []byte) error {
 // one that does not parse or names another version wraps ErrCorruptRecord.
 func (s *Store) readRecord(key Key) (Record, error) {
 	path := s.recordPath(key)
-	data, err := os.ReadFile(path)
+	data, err := fsx.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Record{}, fmt.Errorf("%s: %w", key, ErrNotInstalled)
 	}
