@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/govm-dev/govm/internal/config"
 	"github.com/govm-dev/govm/internal/home"
 	"github.com/govm-dev/govm/internal/homeperm"
+	"github.com/govm-dev/govm/internal/machinefile"
 )
 
 func init() {
@@ -78,16 +78,13 @@ func checkSystemPerms(_ context.Context, e *Env) []Finding {
 // machineConfigPerms reports a machine config file (the machine policy:
 // sources, allowed versions, machine-wide mode) that users other than
 // administrators could have written for everyone, which govm therefore
-// ignores (config.Load judges it the same way).
+// ignores (the judgement config.Load and the shims make).
 func (e *Env) machineConfigPerms() []Finding {
-	file := config.MachineFile(e.Getenv)
-	if _, err := os.Stat(file); err != nil {
+	u := machinefile.Untrusted(machinefile.Path(e.Getenv), nil)
+	if u == nil {
 		return nil
 	}
-	why := homeperm.CheckFile(file)
-	if why == "" {
-		return nil
-	}
+	file, why := u.File, u.Reason
 	fix := "if you wrote it: sudo chown root " + file + " && sudo chmod go-w " + file + " " + filepath.Dir(file) + "; if not, remove it"
 	if e.windows() {
 		fix = `if an administrator wrote it, as administrator: icacls "` + file + `" /setowner *S-1-5-32-544 && icacls "` + file + `" /reset; if not, delete it`

@@ -80,7 +80,17 @@ func writeVulnZip(t *testing.T, files map[string]string, prefix string) string {
 
 func serveVulnDB(t *testing.T, files map[string]string) string {
 	t.Helper()
+	return serveVulnDBAuth(t, files, nil)
+}
+
+// serveVulnDBAuth serves files, answering 401 to requests allow refuses.
+func serveVulnDBAuth(t *testing.T, files map[string]string, allow func(*http.Request) bool) string {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if allow != nil && !allow(r) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
 		data, ok := files[r.URL.Path[1:]]
 		if !ok {
 			http.NotFound(w, r)
@@ -243,21 +253,11 @@ func TestParseOSVRejects(t *testing.T) {
 // A database behind basic auth: the credentials in the URL are used, and
 // never shown, neither in the report (which CI uploads) nor in errors.
 func TestVulnDBURLCredentialsNeverShown(t *testing.T) {
-	files := testVulnDB()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); !ok || u != "ci" || p != "s3cret-token" {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		data, ok := files[r.URL.Path[1:]]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		_, _ = w.Write([]byte(data))
-	}))
-	t.Cleanup(srv.Close)
-	withAuth := func(pass string) string { return strings.Replace(srv.URL, "://", "://ci:"+pass+"@", 1) }
+	base := serveVulnDBAuth(t, testVulnDB(), func(r *http.Request) bool {
+		u, p, ok := r.BasicAuth()
+		return ok && u == "ci" && p == "s3cret-token"
+	})
+	withAuth := func(pass string) string { return strings.Replace(base, "://", "://ci:"+pass+"@", 1) }
 
 	db, err := OpenVulnDB(context.Background(), withAuth("s3cret-token"), nil)
 	if err != nil {
