@@ -103,8 +103,11 @@ func (a *app) gatherStatus(ctx context.Context) (statusReport, error) {
 	// the bad file is the one they must see. The rest is gathered from the
 	// home named without the config (flag, GOVM_HOME, default), no policy.
 	cfg, cfgErr := a.config()
-	h, err := a.home()
-	if cfgErr != nil {
+	var h home.Home
+	var err error
+	if cfgErr == nil {
+		h, err = a.home()
+	} else {
 		cfg = config.Config{}
 		h, err = a.homeWithoutConfig()
 	}
